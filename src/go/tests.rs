@@ -1,0 +1,17 @@
+//! Symbol finding: `$0` marks the cursor; each case names the keys expected there.
+use super::*;
+
+fn check(fixture: &str, expect: Option<&str>) {
+    let offset = fixture.find("$0").expect("fixture has $0");
+    let text = fixture.replace("$0", "");
+    let mut p = parser();
+    let tree = parse(&mut p, &text, None).expect("parses");
+    let got = symbol_at(&tree, &text, offset).map(|s| s.keys.join(" > "));
+    assert_eq!(got.as_deref(), expect, "at $0 in:\n{fixture}");
+}
+
+#[test]
+fn symbols() {
+    check("package p\nimport rt \"runtime\"\nfunc f() { rt.Gos$0ched() }", Some("runtime.Gosched > runtime"));
+    check("package p\nimport \"sync\"\nvar wg sync.WaitGroup\nfunc f() { wg.A$0dd(1) }", Some("sync.WaitGroup.Add > sync.WaitGroup > sync"));
+}

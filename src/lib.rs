@@ -1,0 +1,17 @@
+//! gonotes: what your own Markdown notes say about the Go code under the cursor.
+//!
+//! The pure core (no protocol, no async runtime, no file IO), in reading order:
+//! [`text`] counts columns, [`notes`] turns Markdown into sections with keys, [`go`] finds the
+//! Go name at a spot of a source file, [`index`] files every note's sections under their keys,
+//! and [`lookup`] turns a name into a card, completion items and locations.
+//! The edges: [`load`] is the only file IO (walking, reading and watching note folders), and
+//! [`lsp`] is the only code that knows the Language Server Protocol.
+
+pub mod text;
+pub mod notes;
+pub mod go;
+pub mod index;
+pub mod lookup;
+
+pub mod load;
+pub mod lsp;

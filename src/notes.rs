@@ -1,0 +1,727 @@
+//! Markdown notes -> sections with excerpts, Go snippets and keys, via pulldown-cmark's
+//! offset iterator.
+//!
+//! A section is a heading and what follows it up to the next heading of the same or a higher
+//! level; text before the first heading is a level-0 section named after the file. Keys come from
+//! five sources, strongest first (see [`Source`]). Bad input is refused with a [`Skip`] reason:
+//! bytes that are not UTF-8, binary data, a note over the size cap or over its time budget.
+
+use std::borrow::Cow;
+use std::collections::HashMap;
+use std::time::{Duration, Instant};
+
+use pulldown_cmark::{CodeBlockKind, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+
+use crate::go;
+use crate::text::LineIndex;
+
+/// Where a key came from; the order is the ranking order.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Source {
+    /// Used in the section's Go snippets: a weak key.
+    Snippet = 1,
+    /// Named in the section's prose: inline code, qualified names, builtin calls.
+    Prose = 2,
+    /// A word of the heading found in the alias table (`互斥锁` -> `sync.Mutex`).
+    Alias = 3,
+    /// A Go name in the heading itself (`### sync.Once`, `## select 多路复用`).
+    Heading = 4,
+    /// Front matter `keys:`/`aliases:`, or an HTML comment `<!-- keys: ... -->` on the heading.
+    Explicit = 5,
+}
+
+impl Source {
+    pub fn label(self) -> &'static str {
+        match self {
+            Source::Snippet => "snippet",
+            Source::Prose => "prose",
+            Source::Alias => "alias",
+            Source::Heading => "heading",
+            Source::Explicit => "explicit",
+        }
+    }
+}
+
+/// A key of a section.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Key {
+    pub name: String,
+    pub source: Source,
+    /// For heading and alias keys: how much of the heading the key's word fills (0..=1).
+    pub purity: f32,
+    /// For prose keys found in a list item: that item, which becomes the card's excerpt.
+    pub focus: Option<Focus>,
+}
+
+/// A list item that speaks of a key.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Focus {
+    pub text: String,
+    pub line: u32,
+}
+
+/// A fenced code block.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Snippet {
+    /// The fence's language, lowercased (`go` for `go`, `Go`, `golang`).
+    pub lang: String,
+    /// The code (kept for Go snippets only; empty for others).
+    pub code: String,
+    /// Line of the opening fence.
+    pub line: u32,
+}
+
+impl Snippet {
+    pub fn is_go(&self) -> bool {
+        self.lang == "go"
+    }
+}
+
+/// A heading and its content.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Section {
+    /// The heading text; empty for an empty heading; the file name for the level-0 preamble.
+    pub title: String,
+    pub level: u8,
+    pub parent: Option<u32>,
+    /// Line of the heading (0-based) and the line after the section's end.
+    pub line: u32,
+    pub end_line: u32,
+    /// The section's own prose (before its first sub-heading), as Markdown, bounded.
+    pub excerpt: String,
+    /// The section's own fenced blocks.
+    pub snippets: Vec<Snippet>,
+    pub keys: Vec<Key>,
+}
+
+impl Section {
+    pub fn has_content(&self) -> bool {
+        !self.excerpt.trim().is_empty() || self.snippets.iter().any(Snippet::is_go)
+    }
+}
+
+/// One parsed note.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Note {
+    pub sections: Vec<Section>,
+    pub bytes: usize,
+    pub lines: u32,
+}
+
+impl Note {
+    /// The heading path of section `i`: the titles from the top down, empty titles shown as `…`.
+    pub fn path(&self, i: usize) -> Vec<&str> {
+        let mut out = Vec::new();
+        let mut cur = Some(i);
+        while let Some(s) = cur {
+            let sec = &self.sections[s];
+            if sec.level > 0 {
+                out.push(if sec.title.is_empty() { "…" } else { sec.title.as_str() });
+            }
+            cur = sec.parent.map(|p| p as usize);
+        }
+        out.reverse();
+        out
+    }
+
+    /// Indices of the sections below `i`, in order.
+    pub fn descendants(&self, i: usize) -> impl Iterator<Item = usize> + '_ {
+        let level = self.sections[i].level;
+        self.sections[i + 1..]
+            .iter()
+            .take_while(move |s| s.level > level)
+            .enumerate()
+            .map(move |(k, _)| i + 1 + k)
+    }
+}
+
+/// Why a note was not indexed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Skip {
+    NotUtf8,
+    Binary,
+    TooLarge { bytes: usize, cap: usize },
+    TooSlow { budget: Duration },
+}
+
+impl std::fmt::Display for Skip {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Skip::NotUtf8 => write!(f, "not UTF-8 text"),
+            Skip::Binary => write!(f, "binary data (NUL bytes)"),
+            Skip::TooLarge { bytes, cap } => write!(f, "{bytes} bytes, over the {cap}-byte cap"),
+            Skip::TooSlow { budget } => write!(f, "took longer than the {} ms budget to parse", budget.as_millis()),
+        }
+    }
+}
+
+/// Limits on one note.
+#[derive(Clone, Copy, Debug)]
+pub struct Limits {
+    pub max_bytes: usize,
+    pub time_budget: Duration,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits { max_bytes: 8 * 1024 * 1024, time_budget: Duration::from_secs(2) }
+    }
+}
+
+/// Words of a heading that name a key, in both languages. Users extend it by configuration.
+#[derive(Clone, Debug)]
+pub struct Aliases {
+    map: Vec<(String, String)>,
+}
+
+const BUILTIN_ALIASES: &[(&str, &str)] = &[
+    ("channel", "chan"),
+    ("channels", "chan"),
+    ("通道", "chan"),
+    ("管道", "chan"),
+    ("goroutine", "go"),
+    ("goroutines", "go"),
+    ("go-routine", "go"),
+    ("rountine", "go"),
+    ("routine", "go"),
+    ("协程", "go"),
+    ("mutex", "sync.Mutex"),
+    ("互斥锁", "sync.Mutex"),
+    ("rwmutex", "sync.RWMutex"),
+    ("读写锁", "sync.RWMutex"),
+    ("waitgroup", "sync.WaitGroup"),
+    ("等待组", "sync.WaitGroup"),
+    ("条件变量", "sync.Cond"),
+    ("原子操作", "atomic"),
+    ("占位符", "_"),
+    ("空白标识符", "_"),
+    ("blank identifier", "_"),
+    ("反射", "reflect"),
+    ("reflection", "reflect"),
+    ("struct tag", go::STRUCT_TAG),
+    ("struct tags", go::STRUCT_TAG),
+    ("结构体标签", go::STRUCT_TAG),
+    ("多路复用", "select"),
+    ("延迟调用", "defer"),
+    ("接口", "interface"),
+    ("上下文", "context"),
+];
+
+impl Default for Aliases {
+    fn default() -> Self {
+        Aliases { map: BUILTIN_ALIASES.iter().map(|(a, k)| (a.to_string(), k.to_string())).collect() }
+    }
+}
+
+impl Aliases {
+    /// The built-in table plus `extra` (word -> key), the extra entries winning.
+    pub fn with(extra: &[(String, String)]) -> Self {
+        let mut a = Aliases::default();
+        for (w, k) in extra {
+            let w = w.to_lowercase();
+            a.map.retain(|(x, _)| *x != w);
+            a.map.push((w, k.clone()));
+        }
+        a
+    }
+
+    pub fn entries(&self) -> &[(String, String)] {
+        &self.map
+    }
+
+    /// (key, the matched word's length in characters, the word) for every alias in `text`. ASCII aliases
+    /// match whole words, case-insensitively; others match anywhere.
+    fn find(&self, text: &str) -> Vec<(String, usize, String)> {
+        let lower = text.to_lowercase();
+        let mut out: Vec<(String, usize, String)> = Vec::new();
+        for (word, key) in &self.map {
+            let ascii = word.is_ascii();
+            let hit = lower.match_indices(word.as_str()).any(|(i, _)| {
+                !ascii || {
+                    let before = lower[..i].chars().next_back();
+                    let after = lower[i + word.len()..].chars().next();
+                    let edge = |c: Option<char>| c.is_none_or(|c| !(c.is_ascii_alphanumeric() || c == '_' || c == '-'));
+                    edge(before) && edge(after)
+                }
+            });
+            if hit && !out.iter().any(|(k, _, _)| k == key) {
+                out.push((key.clone(), word.chars().count(), word.clone()));
+            }
+        }
+        out
+    }
+}
+
+/// Bounds of what a card carries.
+const EXCERPT_MAX_BYTES: usize = 1200;
+
+/// Parses a note's bytes.
+pub fn parse_bytes(bytes: &[u8], title: &str, aliases: &Aliases, limits: Limits) -> Result<Note, Skip> {
+    if bytes.len() > limits.max_bytes {
+        return Err(Skip::TooLarge { bytes: bytes.len(), cap: limits.max_bytes });
+    }
+    if bytes.contains(&0) {
+        return Err(Skip::Binary);
+    }
+    let text = std::str::from_utf8(bytes).map_err(|_| Skip::NotUtf8)?;
+    parse(text, title, aliases, limits)
+}
+
+/// What the event loop is inside of.
+enum Block {
+    Heading { start: usize, text: String, level: u8, comment: String },
+    Code { start: usize, lang: String, code: String },
+}
+
+/// Parses a note's text. `title` names the level-0 section (usually the file name).
+pub fn parse(text: &str, title: &str, aliases: &Aliases, limits: Limits) -> Result<Note, Skip> {
+    let started = Instant::now();
+    let repaired = repair_fences(text);
+    let text: &str = &repaired;
+    let lines = LineIndex::new(text);
+    let mut opts = Options::empty();
+    opts.insert(Options::ENABLE_YAML_STYLE_METADATA_BLOCKS);
+    opts.insert(Options::ENABLE_TABLES);
+    opts.insert(Options::ENABLE_STRIKETHROUGH);
+    let parser = Parser::new_ext(text, opts).into_offset_iter();
+
+    let mut sections = vec![Section {
+        title: title.to_string(),
+        level: 0,
+        parent: None,
+        line: 0,
+        end_line: 0,
+        excerpt: String::new(),
+        snippets: Vec::new(),
+        keys: Vec::new(),
+    }];
+    let mut stack: Vec<u32> = vec![0]; // open sections, outermost first
+    let mut front_keys: Vec<String> = Vec::new();
+    let mut in_metadata = false;
+    let mut block: Option<Block> = None;
+    let mut depth = 0usize; // block nesting below the section
+    let mut items: Vec<(usize, String)> = Vec::new(); // open list items: start, prose names seen
+    let mut item_names: Vec<Vec<String>> = Vec::new();
+    let mut para_names: Vec<String> = Vec::new();
+
+    for (n, (event, range)) in parser.enumerate() {
+        if n % 1024 == 1023 && started.elapsed() > limits.time_budget {
+            return Err(Skip::TooSlow { budget: limits.time_budget });
+        }
+        let cur = *stack.last().unwrap_or(&0) as usize;
+        match event {
+            Event::Start(Tag::MetadataBlock(_)) => in_metadata = true,
+            Event::End(TagEnd::MetadataBlock(_)) => in_metadata = false,
+            Event::Text(t) if in_metadata => front_keys.extend(front_matter_keys(&t)),
+            Event::Start(Tag::Heading { level, .. }) => {
+                block = Some(Block::Heading { start: range.start, text: String::new(), level: level_num(level), comment: String::new() });
+            }
+            Event::End(TagEnd::Heading(_)) => {
+                if let Some(Block::Heading { start, text: htext, level, comment }) = block.take() {
+                    while stack.len() > 1 && sections[*stack.last().unwrap_or(&0) as usize].level >= level {
+                        stack.pop();
+                    }
+                    let parent = *stack.last().unwrap_or(&0);
+                    let line = lines.line_of(start);
+                    let htext = htext.trim().to_string();
+                    let mut keys = heading_keys(&htext, aliases);
+                    for k in comment_keys(&comment) {
+                        push_key(&mut keys, Key { name: k, source: Source::Explicit, purity: 1.0, focus: None });
+                    }
+                    sections.push(Section {
+                        title: htext,
+                        level,
+                        parent: Some(parent),
+                        line,
+                        end_line: line + 1,
+                        excerpt: String::new(),
+                        snippets: Vec::new(),
+                        keys,
+                    });
+                    stack.push(u32::try_from(sections.len() - 1).unwrap_or(u32::MAX));
+                }
+            }
+            Event::Start(Tag::CodeBlock(kind)) => {
+                let lang = match kind {
+                    CodeBlockKind::Fenced(info) => {
+                        info.split([' ', ',', '{']).next().unwrap_or("").trim().to_lowercase()
+                    }
+                    CodeBlockKind::Indented => String::new(),
+                };
+                let lang = if lang == "golang" { "go".to_string() } else { lang };
+                block = Some(Block::Code { start: range.start, lang, code: String::new() });
+            }
+            Event::End(TagEnd::CodeBlock) => {
+                if let Some(Block::Code { start, lang, code }) = block.take() {
+                    let is_go = lang == "go";
+                    let sec = &mut sections[cur];
+                    if is_go {
+                        for name in go::scan_names(&code) {
+                            if !sec.keys.iter().any(|k| k.name == name) {
+                                sec.keys.push(Key { name, source: Source::Snippet, purity: 0.0, focus: None });
+                            }
+                        }
+                    }
+                    sec.snippets.push(Snippet { lang, code: if is_go { code } else { String::new() }, line: lines.line_of(start) });
+                }
+            }
+            Event::Text(t) | Event::Code(t) if matches!(block, Some(Block::Heading { .. })) => {
+                if let Some(Block::Heading { text: h, .. }) = &mut block {
+                    h.push_str(&t);
+                }
+            }
+            Event::Html(t) | Event::InlineHtml(t) if matches!(block, Some(Block::Heading { .. })) => {
+                if let Some(Block::Heading { comment, .. }) = &mut block {
+                    comment.push_str(&t);
+                }
+            }
+            Event::Text(t) if matches!(block, Some(Block::Code { .. })) => {
+                if let Some(Block::Code { code, .. }) = &mut block {
+                    code.push_str(&t);
+                }
+            }
+            Event::Start(tag) => {
+                if depth == 0 && is_prose_block(&tag) {
+                    let src = text.get(range.clone()).unwrap_or("").trim_end();
+                    append_excerpt(&mut sections[cur].excerpt, src);
+                }
+                depth += 1;
+                if matches!(tag, Tag::Item) {
+                    items.push((range.start, text.get(range.clone()).unwrap_or("").to_string()));
+                    item_names.push(Vec::new());
+                }
+            }
+            Event::End(tag) => {
+                depth = depth.saturating_sub(1);
+                match tag {
+                    TagEnd::Item => {
+                        if let (Some((start, src)), Some(names)) = (items.pop(), item_names.pop()) {
+                            let focus = Focus { text: first_lines(&src, 6), line: lines.line_of(start) };
+                            for name in names {
+                                push_key(&mut sections[cur].keys, Key { name, source: Source::Prose, purity: 0.0, focus: Some(focus.clone()) });
+                            }
+                        }
+                    }
+                    TagEnd::Paragraph | TagEnd::TableCell | TagEnd::BlockQuote(_) if items.is_empty() => {
+                        for name in para_names.drain(..) {
+                            push_key(&mut sections[cur].keys, Key { name, source: Source::Prose, purity: 0.0, focus: None });
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            Event::Text(t) => {
+                let found = prose_names(&t, false);
+                match item_names.last_mut() {
+                    Some(v) => v.extend(found),
+                    None => para_names.extend(found),
+                }
+            }
+            Event::Code(t) => {
+                let found = prose_names(&t, true);
+                match item_names.last_mut() {
+                    Some(v) => v.extend(found),
+                    None => para_names.extend(found),
+                }
+            }
+            _ => {}
+        }
+    }
+    // section ends: the next heading of the same or a higher level
+    let total = u32::try_from(lines.line_count()).unwrap_or(u32::MAX);
+    for i in 0..sections.len() {
+        let level = sections[i].level;
+        let end = sections[i + 1..]
+            .iter()
+            .find(|s| level > 0 && s.level <= level)
+            .map_or(total, |s| s.line);
+        sections[i].end_line = end.max(sections[i].line + 1);
+    }
+    if !front_keys.is_empty() {
+        let target = if sections.len() > 1 { 1 } else { 0 };
+        for k in front_keys {
+            push_key(&mut sections[target].keys, Key { name: k, source: Source::Explicit, purity: 1.0, focus: None });
+        }
+    }
+    for s in &mut sections {
+        s.keys.sort_by(|a, b| b.source.cmp(&a.source).then_with(|| a.name.cmp(&b.name)));
+    }
+    Ok(Note { sections, bytes: text.len(), lines: total })
+}
+
+fn level_num(l: HeadingLevel) -> u8 {
+    match l {
+        HeadingLevel::H1 => 1,
+        HeadingLevel::H2 => 2,
+        HeadingLevel::H3 => 3,
+        HeadingLevel::H4 => 4,
+        HeadingLevel::H5 => 5,
+        HeadingLevel::H6 => 6,
+    }
+}
+
+fn is_prose_block(tag: &Tag<'_>) -> bool {
+    matches!(tag, Tag::Paragraph | Tag::List(_) | Tag::BlockQuote(_) | Tag::Table(_))
+}
+
+fn append_excerpt(excerpt: &mut String, src: &str) {
+    if excerpt.len() >= EXCERPT_MAX_BYTES || src.is_empty() {
+        return;
+    }
+    if !excerpt.is_empty() {
+        excerpt.push_str("\n\n");
+    }
+    let room = EXCERPT_MAX_BYTES - excerpt.len();
+    if src.len() <= room {
+        excerpt.push_str(src);
+    } else {
+        let mut cut = room;
+        while !src.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        excerpt.push_str(&src[..cut]);
+        excerpt.push('…');
+    }
+}
+
+fn first_lines(s: &str, n: usize) -> String {
+    let mut out: Vec<&str> = s.lines().map(str::trim_end).filter(|l| !l.trim().is_empty()).take(n).collect();
+    if let Some(first) = out.first_mut() {
+        *first = first.trim_start();
+    }
+    out.join("\n")
+}
+
+/// Adds a key, keeping the strongest source (and its focus) when the name is already there.
+fn push_key(keys: &mut Vec<Key>, key: Key) {
+    match keys.iter_mut().find(|k| k.name == key.name) {
+        Some(k) if k.source < key.source || (k.source == key.source && k.focus.is_none() && key.focus.is_some()) => *k = key,
+        Some(_) => {}
+        None => keys.push(key),
+    }
+}
+
+/// Words of a heading or prose: runs of ASCII identifier characters and dots, and `<-`.
+fn words(text: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let b = text.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'<' && b.get(i + 1) == Some(&b'-') {
+            out.push("<-");
+            i += 2;
+            continue;
+        }
+        if b[i].is_ascii_alphanumeric() || b[i] == b'_' {
+            let start = i;
+            while i < b.len() && (b[i].is_ascii_alphanumeric() || b[i] == b'_' || (b[i] == b'.' && b.get(i + 1).is_some_and(|c| c.is_ascii_alphabetic() || *c == b'_'))) {
+                i += 1;
+            }
+            out.push(&text[start..i]);
+            continue;
+        }
+        i += 1;
+    }
+    out
+}
+
+/// `a.B` where `a` is a lowercase identifier: a package-qualified name.
+fn is_qualified(w: &str) -> bool {
+    let mut parts = w.split('.');
+    let first = parts.next().unwrap_or("");
+    let rest: Vec<&str> = parts.collect();
+    !rest.is_empty()
+        && first.chars().next().is_some_and(|c| c.is_ascii_lowercase())
+        && first.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+        && rest.iter().all(|p| !p.is_empty() && p.chars().next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_'))
+}
+
+/// The length of a heading in "letters": ASCII word characters and other non-space characters.
+fn heading_len(text: &str) -> usize {
+    text.chars().filter(|c| !c.is_whitespace() && !c.is_ascii_punctuation()).count().max(1)
+}
+
+fn heading_keys(text: &str, aliases: &Aliases) -> Vec<Key> {
+    let len = heading_len(text) as f32;
+    let mut keys = Vec::new();
+    for w in words(text) {
+        let lower = w.to_ascii_lowercase();
+        let name = if is_qualified(w) {
+            Some(w.to_string())
+        } else if w == "<-" || w == "_" {
+            Some(w.to_string())
+        } else if lower == "go" || lower == "golang" {
+            None // the language's name, far more often than the statement
+        } else if go::is_keyword(w) || go::is_builtin(w) {
+            Some(w.to_string())
+        } else if go::is_std_package(&lower) {
+            Some(lower)
+        } else {
+            None
+        };
+        if let Some(name) = name {
+            let purity = w.chars().filter(|c| *c != '.').count() as f32 / len;
+            push_key(&mut keys, Key { name, source: Source::Heading, purity: purity.min(1.0), focus: None });
+        }
+    }
+    for (key, chars, word) in aliases.find(text) {
+        // `struct tag` is one concept, not the keyword `struct`
+        if word.contains(' ') {
+            keys.retain(|k| k.source != Source::Heading || !word.split(' ').any(|w| w == k.name));
+        }
+        push_key(&mut keys, Key { name: key, source: Source::Alias, purity: (chars as f32 / len).min(1.0), focus: None });
+    }
+    keys
+}
+
+/// Names in prose. In inline code every Go name counts; in plain text, qualified names whose
+/// package is known, builtin calls (`close(ch)`), and `var _` / `import _`.
+fn prose_names(text: &str, code: bool) -> Vec<String> {
+    if code {
+        return go::scan_names(text)
+            .into_iter()
+            .filter(|n| !matches!(n.as_str(), "package" | "func" | "var" | "type" | "import" | "return"))
+            .collect();
+    }
+    let mut out: Vec<String> = Vec::new();
+    let ws = words(text);
+    for (i, w) in ws.iter().enumerate() {
+        let name = if is_qualified(w) {
+            let first = w.split('.').next().unwrap_or("");
+            (go::is_std_package(first) || first == "cmd").then(|| w.to_string())
+        } else if go::is_builtin(w) {
+            // `close(ch)`: a call, right after the word; `panic` and `recover` mean Go even bare
+            let call = text.contains(&format!("{w}("));
+            (call || matches!(*w, "panic" | "recover")).then(|| w.to_string())
+        } else if *w == "_" && i > 0 && (ws[i - 1] == "var" || ws[i - 1] == "import") {
+            Some(format!("{} _", ws[i - 1]))
+        } else {
+            None
+        };
+        if let Some(n) = name {
+            if !out.contains(&n) {
+                out.push(n);
+            }
+        }
+    }
+    out
+}
+
+/// `keys: [a, b]`, `keys:` followed by `- a` lines, the same for `aliases:`.
+fn front_matter_keys(yaml: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut in_list = false;
+    for line in yaml.lines() {
+        let t = line.trim();
+        if let Some(rest) = t.strip_prefix("keys:").or_else(|| t.strip_prefix("aliases:")) {
+            let rest = rest.trim();
+            in_list = rest.is_empty();
+            out.extend(
+                rest.trim_matches(['[', ']'])
+                    .split(',')
+                    .map(|s| s.trim().trim_matches(['"', '\'']).to_string())
+                    .filter(|s| !s.is_empty()),
+            );
+        } else if in_list && t.starts_with("- ") {
+            out.push(t[2..].trim().trim_matches(['"', '\'']).to_string());
+        } else if !t.is_empty() {
+            in_list = false;
+        }
+    }
+    out
+}
+
+/// `<!-- keys: a, b -->` in a heading.
+fn comment_keys(html: &str) -> Vec<String> {
+    let Some(start) = html.find("keys:") else { return Vec::new() };
+    let rest = &html[start + 5..];
+    let rest = rest.split("-->").next().unwrap_or(rest);
+    rest.split(',').map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect()
+}
+
+/// The keys of a note, each with its strongest source: for reports.
+pub fn key_counts(note: &Note) -> HashMap<Source, usize> {
+    let mut m = HashMap::new();
+    for s in &note.sections {
+        for k in &s.keys {
+            *m.entry(k.source).or_insert(0) += 1;
+        }
+    }
+    m
+}
+
+/// A fence line: (indentation in columns, fence character, fence length, the rest of the line).
+fn fence(line: &str) -> Option<(usize, u8, usize, &str)> {
+    let mut indent = 0;
+    let mut i = 0;
+    for b in line.bytes() {
+        match b {
+            b' ' => indent += 1,
+            b'\t' => indent += 4 - indent % 4,
+            _ => break,
+        }
+        i += 1;
+    }
+    let rest = &line[i..];
+    let c = *rest.as_bytes().first()?;
+    if c != b'`' && c != b'~' {
+        return None;
+    }
+    let n = rest.bytes().take_while(|&b| b == c).count();
+    if n < 3 {
+        return None;
+    }
+    let info = &rest[n..];
+    if c == b'`' && info.contains('`') {
+        return None;
+    }
+    Some((indent, c, n, info))
+}
+
+fn indent_of(line: &str) -> usize {
+    let mut indent = 0;
+    for b in line.bytes() {
+        match b {
+            b' ' => indent += 1,
+            b'\t' => indent += 4 - indent % 4,
+            _ => break,
+        }
+    }
+    indent
+}
+
+/// Notes are often written in editors that read fences leniently: a fence opened inside a list
+/// item whose code then starts at the left margin. CommonMark ends the list item there, and the
+/// indented closing fence then opens a new block that swallows the headings after it. Where a
+/// fence pair (matched leniently, whatever the indentation) holds a line less indented than its
+/// opening fence, both fence lines are moved to the margin, so the block reads as its author saw
+/// it. Lines keep their numbers; nothing else changes.
+fn repair_fences(text: &str) -> Cow<'_, str> {
+    let lines: Vec<&str> = text.split_inclusive('\n').collect();
+    let mut fix: Vec<usize> = Vec::new();
+    let mut i = 0;
+    while i < lines.len() {
+        let Some((indent, c, n, _)) = fence(lines[i]) else {
+            i += 1;
+            continue;
+        };
+        let close = (i + 1..lines.len()).find(|&j| {
+            fence(lines[j]).is_some_and(|(_, c2, n2, info)| c2 == c && n2 >= n && info.trim().is_empty())
+        });
+        let end = close.unwrap_or(lines.len());
+        let shallower = lines[i + 1..end].iter().any(|l| !l.trim().is_empty() && indent_of(l) < indent);
+        if indent > 0 && indent < 4 && shallower {
+            fix.push(i);
+            fix.extend(close);
+        }
+        i = end + 1;
+    }
+    if fix.is_empty() {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len());
+    for (k, l) in lines.iter().enumerate() {
+        out.push_str(if fix.contains(&k) { l.trim_start_matches([' ', '\t']) } else { l });
+    }
+    Cow::Owned(out)
+}

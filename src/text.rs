@@ -1,0 +1,219 @@
+//! Positions: byte offsets <-> (line, column) in UTF-8, UTF-16 or UTF-32 code units.
+//!
+//! This is the only module that counts columns. Lines end at `\n`, `\r\n` or a lone `\r`, as the
+//! LSP specification says ("To ensure that both client and server split the string into the same
+//! line representation the protocol specifies the following end-of-line sequences: '\n', '\r\n'
+//! and '\r'"). Every conversion clamps: a line past the end maps to the end of the text, a column
+//! past the end of its line maps to the end of that line, and a column inside a character maps
+//! to the start of that character. Nothing here panics on any input.
+
+use ropey::Rope;
+
+/// How columns are counted.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum Encoding {
+    /// Bytes of UTF-8.
+    Utf8,
+    /// UTF-16 code units: the LSP default.
+    #[default]
+    Utf16,
+    /// Unicode scalar values (characters): what people count, and the CLI's columns.
+    Utf32,
+}
+
+impl Encoding {
+    fn width(self, c: char) -> usize {
+        match self {
+            Encoding::Utf8 => c.len_utf8(),
+            Encoding::Utf16 => c.len_utf16(),
+            Encoding::Utf32 => 1,
+        }
+    }
+}
+
+/// A zero-based line and column, the column counted in some [`Encoding`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Default)]
+pub struct LineCol {
+    pub line: u32,
+    pub col: u32,
+}
+
+/// The byte offset of `col` (counted in `enc`) within `line`, which must hold no line end.
+/// Clamps to the line's length; a column inside a character gives that character's start.
+pub fn col_to_byte(line: &str, col: u32, enc: Encoding) -> usize {
+    let mut units = 0usize;
+    for (i, c) in line.char_indices() {
+        let w = enc.width(c);
+        if units + w > col as usize {
+            return i;
+        }
+        units += w;
+    }
+    line.len()
+}
+
+/// The column (counted in `enc`) of byte `byte` within `line`; a byte inside a character counts
+/// as that character's start, and a byte past the end as the end.
+pub fn byte_to_col(line: &str, byte: usize, enc: Encoding) -> u32 {
+    let mut end = byte.min(line.len());
+    while !line.is_char_boundary(end) {
+        end -= 1;
+    }
+    let prefix = &line[..end];
+    let n = match enc {
+        Encoding::Utf8 => prefix.len(),
+        Encoding::Utf16 => prefix.encode_utf16().count(),
+        Encoding::Utf32 => prefix.chars().count(),
+    };
+    u32::try_from(n).unwrap_or(u32::MAX)
+}
+
+/// The text of a rope's line `line`, without its line end.
+fn rope_line(rope: &Rope, line: usize) -> String {
+    let slice = rope.line(line);
+    let mut s = String::with_capacity(slice.len_bytes());
+    for chunk in slice.chunks() {
+        s.push_str(chunk);
+    }
+    let trimmed = s.trim_end_matches(['\n', '\r']).len();
+    s.truncate(trimmed);
+    s
+}
+
+/// The byte offset of `pos` in `rope`, clamped to the text.
+pub fn rope_offset(rope: &Rope, pos: LineCol, enc: Encoding) -> usize {
+    let lines = rope.len_lines();
+    let line = pos.line as usize;
+    if line >= lines {
+        return rope.len_bytes();
+    }
+    let start = rope.line_to_byte(line);
+    start + col_to_byte(&rope_line(rope, line), pos.col, enc)
+}
+
+/// The position of byte `offset` in `rope`, clamped to the text.
+pub fn rope_position(rope: &Rope, offset: usize, enc: Encoding) -> LineCol {
+    let offset = offset.min(rope.len_bytes());
+    let line = rope.byte_to_line(offset);
+    let start = rope.line_to_byte(line);
+    let text = rope_line(rope, line);
+    LineCol {
+        line: u32::try_from(line).unwrap_or(u32::MAX),
+        col: byte_to_col(&text, offset - start, enc),
+    }
+}
+
+/// Line starts of a plain string, for text that is not edited (notes, files read by the CLI).
+#[derive(Clone, Debug)]
+pub struct LineIndex {
+    starts: Vec<usize>,
+}
+
+impl LineIndex {
+    pub fn new(text: &str) -> Self {
+        let bytes = text.as_bytes();
+        let mut starts = vec![0];
+        let mut i = 0;
+        while i < bytes.len() {
+            match bytes[i] {
+                b'\n' => starts.push(i + 1),
+                b'\r' if bytes.get(i + 1) == Some(&b'\n') => {
+                    starts.push(i + 2);
+                    i += 1;
+                }
+                b'\r' => starts.push(i + 1),
+                _ => {}
+            }
+            i += 1;
+        }
+        LineIndex { starts }
+    }
+
+    /// The zero-based line holding byte `offset` (clamped).
+    pub fn line_of(&self, offset: usize) -> u32 {
+        let line = self.starts.partition_point(|&s| s <= offset).saturating_sub(1);
+        u32::try_from(line).unwrap_or(u32::MAX)
+    }
+
+    pub fn line_count(&self) -> usize {
+        self.starts.len()
+    }
+
+    /// The text of line `line` without its line end, or `None` past the end.
+    pub fn line_text<'t>(&self, text: &'t str, line: u32) -> Option<&'t str> {
+        let start = *self.starts.get(line as usize)?;
+        let end = self.starts.get(line as usize + 1).copied().unwrap_or(text.len());
+        let s = text.get(start..end)?;
+        Some(s.trim_end_matches(['\n', '\r']))
+    }
+
+    /// The byte offset of `pos` in `text`, clamped.
+    pub fn offset(&self, text: &str, pos: LineCol, enc: Encoding) -> usize {
+        match self.line_text(text, pos.line) {
+            Some(line) => self.starts[pos.line as usize] + col_to_byte(line, pos.col, enc),
+            None => text.len(),
+        }
+    }
+
+    /// The position of byte `offset` in `text`, clamped.
+    pub fn position(&self, text: &str, offset: usize, enc: Encoding) -> LineCol {
+        let offset = offset.min(text.len());
+        let line = self.line_of(offset);
+        let start = self.starts[line as usize];
+        let col = self.line_text(text, line).map_or(0, |l| byte_to_col(l, offset - start, enc));
+        LineCol { line, col }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `$0` marks a spot; each case gives its expected (line, col) in the three encodings.
+    fn check(fixture: &str, utf8: (u32, u32), utf16: (u32, u32), utf32: (u32, u32)) {
+        let offset = fixture.find("$0").expect("fixture has $0");
+        let text = fixture.replace("$0", "");
+        let index = LineIndex::new(&text);
+        let rope = Rope::from_str(&text);
+        for (enc, (line, col)) in [
+            (Encoding::Utf8, utf8),
+            (Encoding::Utf16, utf16),
+            (Encoding::Utf32, utf32),
+        ] {
+            let want = LineCol { line, col };
+            assert_eq!(index.position(&text, offset, enc), want, "{enc:?} position of {fixture:?}");
+            assert_eq!(rope_position(&rope, offset, enc), want, "{enc:?} rope position of {fixture:?}");
+            assert_eq!(index.offset(&text, want, enc), offset, "{enc:?} offset of {fixture:?}");
+            assert_eq!(rope_offset(&rope, want, enc), offset, "{enc:?} rope offset of {fixture:?}");
+        }
+    }
+
+    #[test]
+    fn columns() {
+        check("$0abc", (0, 0), (0, 0), (0, 0));
+        check("ab$0c", (0, 2), (0, 2), (0, 2));
+        check("通道$0 ch", (0, 6), (0, 2), (0, 2));
+        check("x\n// 让出 😀 $0rt.Gosched()", (1, 15), (1, 9), (1, 8));
+        check("a\r\nb$0", (1, 1), (1, 1), (1, 1));
+        check("a\rb\r$0c", (2, 0), (2, 0), (2, 0));
+        check("😀😀$0", (0, 8), (0, 4), (0, 2));
+    }
+
+    #[test]
+    fn clamps() {
+        let text = "ab\n通道\n";
+        let index = LineIndex::new(text);
+        // past the end of a line: the line's end
+        assert_eq!(index.offset(text, LineCol { line: 1, col: 99 }, Encoding::Utf16), 9);
+        // past the last line: the end of the text
+        assert_eq!(index.offset(text, LineCol { line: 9, col: 0 }, Encoding::Utf16), text.len());
+        // inside a surrogate pair: the character's start
+        let emoji = "😀x";
+        assert_eq!(col_to_byte(emoji, 1, Encoding::Utf16), 0);
+        // inside a UTF-8 sequence
+        assert_eq!(byte_to_col("通", 1, Encoding::Utf16), 0);
+        let rope = Rope::from_str(text);
+        assert_eq!(rope_offset(&rope, LineCol { line: 7, col: 3 }, Encoding::Utf8), text.len());
+        assert_eq!(rope_position(&rope, 999, Encoding::Utf8), LineCol { line: 2, col: 0 });
+    }
+}
