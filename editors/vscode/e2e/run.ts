@@ -325,8 +325,8 @@ async function runCommand(p: Page, title: string): Promise<void> {
   const input = p.locator('.quick-input-widget input.input');
   await input.waitFor({ state: 'visible', timeout: 10000 });
   await input.fill(`>${title}`);
-  const row = p.locator('.quick-input-list .monaco-list-row', { hasText: title }).first();
-  await row.waitFor({ state: 'visible', timeout: 10000 });
+  // Enter takes the focused row: wait until the filter has put the command there
+  await p.locator('.quick-input-list .monaco-list-row.focused', { hasText: title }).waitFor({ state: 'visible', timeout: 10000 });
   await p.keyboard.press('Enter');
 }
 
@@ -336,7 +336,8 @@ async function openFile(p: Page, name: string): Promise<void> {
   const input = p.locator('.quick-input-widget input.input');
   await input.waitFor({ state: 'visible', timeout: 10000 });
   await input.fill(name);
-  await p.locator('.quick-input-list .monaco-list-row', { hasText: name }).first().waitFor({ state: 'visible', timeout: 10000 });
+  // Enter takes the focused row: wait until the filter (not the history list) has put the file there
+  await p.locator('.quick-input-list .monaco-list-row.focused', { hasText: name }).waitFor({ state: 'visible', timeout: 10000 });
   await p.keyboard.press('Enter');
   await p.locator('.tab.active', { hasText: name }).waitFor({ state: 'visible', timeout: 10000 });
 }
