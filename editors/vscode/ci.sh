@@ -14,11 +14,16 @@ step() {
   local name=$1
   shift
   echo "::: vscode ci: $name"
-  local t0=$SECONDS
-  "$@"
+  local t0=$SECONDS rc=0
+  "$@" || rc=$?
   local took=$((SECONDS - t0))
   timings+=("$(printf '%-12s %4ss' "$name" "$took")")
   echo "::: vscode ci: $name took ${took}s"
+  if [ $rc -ne 0 ]; then
+    echo "::: vscode ci: $name FAILED (exit $rc)"
+    printf '  %s\n' "${timings[@]}"
+    exit $rc
+  fi
 }
 
 apt_packages=(build-essential python3 pkg-config libkrb5-dev libx11-dev libxkbfile-dev libsecret-1-dev
