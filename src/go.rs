@@ -19,9 +19,31 @@ pub const STRUCT_TAG: &str = "struct tag";
 
 /// Go's keywords.
 pub const KEYWORDS: &[&str] = &[
-    "break", "case", "chan", "const", "continue", "default", "defer", "else", "fallthrough", "for",
-    "func", "go", "goto", "if", "import", "interface", "map", "package", "range", "return",
-    "select", "struct", "switch", "type", "var",
+    "break",
+    "case",
+    "chan",
+    "const",
+    "continue",
+    "default",
+    "defer",
+    "else",
+    "fallthrough",
+    "for",
+    "func",
+    "go",
+    "goto",
+    "if",
+    "import",
+    "interface",
+    "map",
+    "package",
+    "range",
+    "return",
+    "select",
+    "struct",
+    "switch",
+    "type",
+    "var",
 ];
 
 /// Go's builtin functions.
@@ -64,7 +86,8 @@ pub struct Symbol {
 pub fn parser() -> Parser {
     let mut p = Parser::new();
     // The grammar and the library are built together: a failure here is a build error.
-    p.set_language(&tree_sitter_go::LANGUAGE.into()).expect("tree-sitter-go matches tree-sitter");
+    p.set_language(&tree_sitter_go::LANGUAGE.into())
+        .expect("tree-sitter-go matches tree-sitter");
     p
 }
 
@@ -100,13 +123,20 @@ pub fn fallbacks(key: &str) -> Vec<String> {
 /// A cursor just after a name (at its end) still finds it.
 pub fn symbol_at(tree: &Tree, text: &str, offset: usize) -> Option<Symbol> {
     let offset = offset.min(text.len());
-    let ctx = Ctx { text, root: tree.root_node() };
-    ctx.at(offset).or_else(|| if offset > 0 { ctx.at(offset - 1) } else { None })
+    let ctx = Ctx {
+        text,
+        root: tree.root_node(),
+    };
+    ctx.at(offset)
+        .or_else(|| if offset > 0 { ctx.at(offset - 1) } else { None })
 }
 
 /// Every name a parsed source uses, in order of first use, without repeats.
 pub fn names_used(tree: &Tree, text: &str) -> Vec<String> {
-    let ctx = Ctx { text, root: tree.root_node() };
+    let ctx = Ctx {
+        text,
+        root: tree.root_node(),
+    };
     let mut out: Vec<String> = Vec::new();
     let mut cursor = tree.walk();
     let mut visit = true;
@@ -141,7 +171,11 @@ pub fn names_used(tree: &Tree, text: &str) -> Vec<String> {
 pub enum CompletionContext {
     /// After `pkg.` or `x.` (resolved): the qualifier's key (`sync`, `sync.WaitGroup`) and the
     /// member typed so far.
-    Member { qualifier: String, prefix: String, range: Range<usize> },
+    Member {
+        qualifier: String,
+        prefix: String,
+        range: Range<usize>,
+    },
     /// A bare word being typed (possibly empty).
     Word { prefix: String, range: Range<usize> },
 }
@@ -153,7 +187,10 @@ pub fn completion_at(tree: &Tree, text: &str, offset: usize) -> Option<Completio
     while !text.is_char_boundary(offset) {
         offset -= 1;
     }
-    let ctx = Ctx { text, root: tree.root_node() };
+    let ctx = Ctx {
+        text,
+        root: tree.root_node(),
+    };
     if offset > 0 {
         if let Some(n) = ctx.root.descendant_for_byte_range(offset - 1, offset) {
             if in_comment_or_string(n) {
@@ -183,9 +220,16 @@ pub fn completion_at(tree: &Tree, text: &str, offset: usize) -> Option<Completio
         let anchor = ctx.root.descendant_for_byte_range(qual_start, dot)?;
         let name = &text[qual_start..dot];
         let qualifier = ctx.qualifier_key(name, anchor)?;
-        return Some(CompletionContext::Member { qualifier, prefix, range: word_start..offset });
+        return Some(CompletionContext::Member {
+            qualifier,
+            prefix,
+            range: word_start..offset,
+        });
     }
-    Some(CompletionContext::Word { prefix, range: word_start..offset })
+    Some(CompletionContext::Word {
+        prefix,
+        range: word_start..offset,
+    })
 }
 
 fn in_comment_or_string(n: Node<'_>) -> bool {
@@ -225,7 +269,10 @@ impl<'t> Ctx<'t> {
         let node = self.root.descendant_for_byte_range(offset, offset)?;
         if node.child_count() != 0 {
             // A struct tag: the string is a leaf in some grammars, a node with children in others.
-            if matches!(node.kind(), "raw_string_literal" | "interpreted_string_literal") {
+            if matches!(
+                node.kind(),
+                "raw_string_literal" | "interpreted_string_literal"
+            ) {
                 return self.struct_tag(node);
             }
             return None;
@@ -236,23 +283,38 @@ impl<'t> Ctx<'t> {
     fn struct_tag(&self, node: Node<'_>) -> Option<Symbol> {
         let field = node.parent().filter(|p| p.kind() == "field_declaration")?;
         let tag = field.child_by_field_name("tag")?;
-        (tag.id() == node.id()).then(|| Symbol { keys: vec![STRUCT_TAG.to_string()], range: node.byte_range() })
+        (tag.id() == node.id()).then(|| Symbol {
+            keys: vec![STRUCT_TAG.to_string()],
+            range: node.byte_range(),
+        })
     }
 
     fn symbol_of_leaf(&self, node: Node<'t>) -> Option<Symbol> {
         let parent = node.parent()?;
         if in_comment_or_string(node) {
             // string content may be a child leaf of the literal
-            let lit = if matches!(node.kind(), "raw_string_literal" | "interpreted_string_literal") {
+            let lit = if matches!(
+                node.kind(),
+                "raw_string_literal" | "interpreted_string_literal"
+            ) {
                 Some(node)
             } else {
-                std::iter::successors(Some(node), |n| n.parent())
-                    .find(|n| matches!(n.kind(), "raw_string_literal" | "interpreted_string_literal"))
+                std::iter::successors(Some(node), |n| n.parent()).find(|n| {
+                    matches!(
+                        n.kind(),
+                        "raw_string_literal" | "interpreted_string_literal"
+                    )
+                })
             };
             return lit.and_then(|l| self.struct_tag(l));
         }
         let range = node.byte_range();
-        let one = |key: String| Some(Symbol { keys: fallbacks(&key), range: range.clone() });
+        let one = |key: String| {
+            Some(Symbol {
+                keys: fallbacks(&key),
+                range: range.clone(),
+            })
+        };
         let kind = node.kind();
         if !node.is_named() {
             if kind == "<-" {
@@ -373,13 +435,19 @@ impl<'t> Ctx<'t> {
                     "import_spec" => specs.push(child),
                     "import_spec_list" => {
                         let mut c3 = child.walk();
-                        specs.extend(child.named_children(&mut c3).filter(|s| s.kind() == "import_spec"));
+                        specs.extend(
+                            child
+                                .named_children(&mut c3)
+                                .filter(|s| s.kind() == "import_spec"),
+                        );
                     }
                     _ => {}
                 }
             }
             for spec in specs {
-                let Some(path) = spec.child_by_field_name("path") else { continue };
+                let Some(path) = spec.child_by_field_name("path") else {
+                    continue;
+                };
                 let path = self.src(path).trim_matches(['"', '`']);
                 let alias = spec.child_by_field_name("name").map(|n| self.src(n));
                 match alias {
@@ -394,7 +462,8 @@ impl<'t> Ctx<'t> {
         let mut c = self.root.walk();
         self.root.named_children(&mut c).any(|d| {
             d.kind() == "function_declaration"
-                && d.child_by_field_name("name").is_some_and(|n| self.src(n) == name)
+                && d.child_by_field_name("name")
+                    .is_some_and(|n| self.src(n) == name)
         })
     }
 
@@ -439,7 +508,12 @@ impl<'t> Ctx<'t> {
         None
     }
 
-    fn decl_in_statements(&self, scope: Node<'t>, name: &str, before: Option<usize>) -> Option<Decl<'t>> {
+    fn decl_in_statements(
+        &self,
+        scope: Node<'t>,
+        name: &str,
+        before: Option<usize>,
+    ) -> Option<Decl<'t>> {
         let mut last = None;
         let mut c = scope.walk();
         for stmt in scope.named_children(&mut c) {
@@ -455,7 +529,10 @@ impl<'t> Ctx<'t> {
                             "var_spec" => specs.push(ch),
                             "var_spec_list" => {
                                 let mut c3 = ch.walk();
-                                specs.extend(ch.named_children(&mut c3).filter(|s| s.kind() == "var_spec"));
+                                specs.extend(
+                                    ch.named_children(&mut c3)
+                                        .filter(|s| s.kind() == "var_spec"),
+                                );
                             }
                             _ => {}
                         }
@@ -467,16 +544,23 @@ impl<'t> Ctx<'t> {
                     }
                 }
                 "short_var_declaration" => {
-                    let (Some(left), Some(right)) =
-                        (stmt.child_by_field_name("left"), stmt.child_by_field_name("right"))
-                    else {
+                    let (Some(left), Some(right)) = (
+                        stmt.child_by_field_name("left"),
+                        stmt.child_by_field_name("right"),
+                    ) else {
                         continue;
                     };
                     let mut c2 = left.walk();
-                    let idx = left.named_children(&mut c2).position(|n| self.src(n) == name);
+                    let idx = left
+                        .named_children(&mut c2)
+                        .position(|n| self.src(n) == name);
                     if let Some(i) = idx {
                         let mut c3 = right.walk();
-                        last = right.named_children(&mut c3).nth(i).map(Decl::Value).or(Some(Decl::Unknown));
+                        last = right
+                            .named_children(&mut c3)
+                            .nth(i)
+                            .map(Decl::Value)
+                            .or(Some(Decl::Unknown));
                     }
                 }
                 _ => {}
@@ -494,7 +578,12 @@ impl<'t> Ctx<'t> {
         }
         let value = spec.child_by_field_name("value")?;
         let mut c2 = value.walk();
-        Some(value.named_children(&mut c2).nth(i).map_or(Decl::Unknown, Decl::Value))
+        Some(
+            value
+                .named_children(&mut c2)
+                .nth(i)
+                .map_or(Decl::Unknown, Decl::Value),
+        )
     }
 
     fn decl_type(&self, decl: Decl<'t>, depth: u8) -> Option<TypeRef> {
@@ -577,16 +666,23 @@ impl<'t> Ctx<'t> {
             let mut c2 = decl.walk();
             for spec in decl.named_children(&mut c2) {
                 if spec.kind() != "type_spec"
-                    || spec.child_by_field_name("name").is_none_or(|n| self.src(n) != owner)
+                    || spec
+                        .child_by_field_name("name")
+                        .is_none_or(|n| self.src(n) != owner)
                 {
                     continue;
                 }
-                let st = spec.child_by_field_name("type").filter(|t| t.kind() == "struct_type")?;
+                let st = spec
+                    .child_by_field_name("type")
+                    .filter(|t| t.kind() == "struct_type")?;
                 let list = st.named_child(0)?;
                 let mut c3 = list.walk();
                 for fd in list.named_children(&mut c3) {
                     let mut c4 = fd.walk();
-                    if fd.children_by_field_name("name", &mut c4).any(|n| self.src(n) == field) {
+                    if fd
+                        .children_by_field_name("name", &mut c4)
+                        .any(|n| self.src(n) == field)
+                    {
                         return fd.child_by_field_name("type");
                     }
                 }
@@ -608,7 +704,8 @@ enum Decl<'t> {
 pub fn package_name_of_path(path: &str) -> &str {
     let mut parts = path.rsplit('/');
     let mut last = parts.next().unwrap_or(path);
-    let is_version = last.len() > 1 && last.starts_with('v') && last[1..].bytes().all(|b| b.is_ascii_digit());
+    let is_version =
+        last.len() > 1 && last.starts_with('v') && last[1..].bytes().all(|b| b.is_ascii_digit());
     if is_version {
         last = parts.next().unwrap_or(last);
     }
@@ -663,7 +760,10 @@ fn lex(code: &str) -> Vec<Tok<'_>> {
                 }
                 i = (i + 1).min(b.len());
                 out.push(if c == b'"' {
-                    Tok::Str { raw: false, text: &code[start..i] }
+                    Tok::Str {
+                        raw: false,
+                        text: &code[start..i],
+                    }
                 } else {
                     Tok::Other
                 });
@@ -671,7 +771,10 @@ fn lex(code: &str) -> Vec<Tok<'_>> {
             b'`' => {
                 let start = i;
                 let end = code[i + 1..].find('`').map_or(b.len(), |e| i + 1 + e + 1);
-                out.push(Tok::Str { raw: true, text: &code[start..end] });
+                out.push(Tok::Str {
+                    raw: true,
+                    text: &code[start..end],
+                });
                 i = end;
             }
             b'<' if b.get(i + 1) == Some(&b'-') => {
@@ -684,19 +787,23 @@ fn lex(code: &str) -> Vec<Tok<'_>> {
             }
             _ if c == b'_' || c.is_ascii_alphabetic() || c >= 0x80 => {
                 let start = i;
-                while i < b.len() && (b[i] == b'_' || b[i].is_ascii_alphanumeric() || b[i] >= 0x80) {
+                while i < b.len() && (b[i] == b'_' || b[i].is_ascii_alphanumeric() || b[i] >= 0x80)
+                {
                     i += 1;
                 }
                 let word = &code[start..i];
                 // non-ASCII letters are fine in Go identifiers; a stray byte split is not
-                out.push(if code.is_char_boundary(start) && code.is_char_boundary(i) {
-                    Tok::Ident(word)
-                } else {
-                    Tok::Other
-                });
+                out.push(
+                    if code.is_char_boundary(start) && code.is_char_boundary(i) {
+                        Tok::Ident(word)
+                    } else {
+                        Tok::Other
+                    },
+                );
             }
             _ if c.is_ascii_digit() => {
-                while i < b.len() && (b[i].is_ascii_alphanumeric() || b[i] == b'.' || b[i] == b'_') {
+                while i < b.len() && (b[i].is_ascii_alphanumeric() || b[i] == b'.' || b[i] == b'_')
+                {
                     i += 1;
                 }
                 out.push(Tok::Other);
@@ -720,10 +827,8 @@ pub fn scan_names(code: &str) -> Vec<String> {
     let mut in_import_block = false;
     for (i, t) in toks.iter().enumerate() {
         match *t {
-            Tok::Ident("import") => {
-                if toks.get(i + 1) == Some(&Tok::Punct("(")) {
-                    in_import_block = true;
-                }
+            Tok::Ident("import") if toks.get(i + 1) == Some(&Tok::Punct("(")) => {
+                in_import_block = true
             }
             Tok::Punct(")") if in_import_block => in_import_block = false,
             Tok::Str { text, .. } => {
@@ -768,7 +873,11 @@ pub fn scan_names(code: &str) -> Vec<String> {
         let prev = i.checked_sub(1).map(|p| toks[p]);
         let decl_start = matches!(
             prev,
-            None | Some(Tok::Newline) | Some(Tok::Ident("var")) | Some(Tok::Punct("(")) | Some(Tok::Punct(",")) | Some(Tok::Punct(";"))
+            None | Some(Tok::Newline)
+                | Some(Tok::Ident("var"))
+                | Some(Tok::Punct("("))
+                | Some(Tok::Punct(","))
+                | Some(Tok::Punct(";"))
         );
         let mut j = i + 1;
         let short = matches!(toks.get(j), Some(Tok::Punct(":=")) | Some(Tok::Punct("=")));
@@ -778,7 +887,8 @@ pub fn scan_names(code: &str) -> Vec<String> {
             }
             j += 1;
             let amp = toks.get(j) == Some(&Tok::Punct("&"));
-            let new = toks.get(j) == Some(&Tok::Ident("new")) && toks.get(j + 1) == Some(&Tok::Punct("("));
+            let new = toks.get(j) == Some(&Tok::Ident("new"))
+                && toks.get(j + 1) == Some(&Tok::Punct("("));
             if amp {
                 j += 1;
             } else if new {
@@ -835,7 +945,10 @@ pub fn scan_names(code: &str) -> Vec<String> {
                 // a struct tag: a raw string after a field's type, ending its line
                 let after = toks.get(i + 1);
                 let field_line = matches!(prev, Some(Tok::Ident(_)) | Some(Tok::Punct("]")))
-                    && matches!(after, None | Some(Tok::Newline) | Some(Tok::Punct("}")) | Some(Tok::Punct(";")));
+                    && matches!(
+                        after,
+                        None | Some(Tok::Newline) | Some(Tok::Punct("}")) | Some(Tok::Punct(";"))
+                    );
                 if field_line && text.contains(":\"") {
                     push(STRUCT_TAG.to_string());
                 }
@@ -865,8 +978,13 @@ pub fn scan_names(code: &str) -> Vec<String> {
                     push(key.to_string());
                     continue;
                 }
-                if is_builtin(w) && toks.get(i + 1) == Some(&Tok::Punct("(")) && !locals.iter().any(|(n, _)| n == w) {
-                    let declared_func = toks.windows(2).any(|p| p == [Tok::Ident("func"), Tok::Ident(w)]);
+                if is_builtin(w)
+                    && toks.get(i + 1) == Some(&Tok::Punct("("))
+                    && !locals.iter().any(|(n, _)| n == w)
+                {
+                    let declared_func = toks
+                        .windows(2)
+                        .any(|p| p == [Tok::Ident("func"), Tok::Ident(w)]);
                     if !declared_func {
                         push(w.to_string());
                     }
@@ -877,7 +995,9 @@ pub fn scan_names(code: &str) -> Vec<String> {
                     None => package(w, &locals),
                 };
                 let Some(q) = qualifier else { continue };
-                if let (Some(Tok::Punct(".")), Some(Tok::Ident(m))) = (toks.get(i + 1), toks.get(i + 2)) {
+                if let (Some(Tok::Punct(".")), Some(Tok::Ident(m))) =
+                    (toks.get(i + 1), toks.get(i + 2))
+                {
                     push(q.clone());
                     push(format!("{q}.{m}"));
                 } else {

@@ -39,7 +39,10 @@ pub struct SectionRef {
 
 impl Hit {
     pub fn at(&self) -> SectionRef {
-        SectionRef { note: self.note, section: self.section }
+        SectionRef {
+            note: self.note,
+            section: self.section,
+        }
     }
 }
 
@@ -85,7 +88,13 @@ impl Index {
             for (si, sec) in entry.note.sections.iter().enumerate() {
                 let si = u32::try_from(si).unwrap_or(u32::MAX);
                 for k in &sec.keys {
-                    let hit = Hit { note: ni, section: si, source: k.source, focused: k.focus.is_some(), purity: k.purity };
+                    let hit = Hit {
+                        note: ni,
+                        section: si,
+                        source: k.source,
+                        focused: k.focus.is_some(),
+                        purity: k.purity,
+                    };
                     match keys.get_mut(k.name.as_str()) {
                         Some(v) => v.push(hit),
                         None => {
@@ -100,7 +109,10 @@ impl Index {
                     for k in sec.keys.iter().filter(|k| k.source >= Source::Alias) {
                         snippets.push(SnippetEntry {
                             trigger: k.name.clone(),
-                            at: SectionRef { note: ni, section: si },
+                            at: SectionRef {
+                                note: ni,
+                                section: si,
+                            },
                             snippet: u32::try_from(pi).unwrap_or(u32::MAX),
                         });
                     }
@@ -126,14 +138,28 @@ impl Index {
                 continue;
             }
             if let Some(dot) = k.rfind('.') {
-                members.entry(Arc::from(&k[..dot])).or_default().push(k.clone());
+                members
+                    .entry(Arc::from(&k[..dot]))
+                    .or_default()
+                    .push(k.clone());
             }
         }
         for v in members.values_mut() {
             v.sort();
         }
-        snippets.sort_by(|a, b| a.trigger.cmp(&b.trigger).then(a.at.note.cmp(&b.at.note)).then(a.at.section.cmp(&b.at.section)));
-        Index { notes, keys, members, snippets, search_text }
+        snippets.sort_by(|a, b| {
+            a.trigger
+                .cmp(&b.trigger)
+                .then(a.at.note.cmp(&b.at.note))
+                .then(a.at.section.cmp(&b.at.section))
+        });
+        Index {
+            notes,
+            keys,
+            members,
+            snippets,
+            search_text,
+        }
     }
 
     pub fn notes(&self) -> &[NoteEntry] {
@@ -167,7 +193,9 @@ impl Index {
 
     /// Snippets whose trigger starts with `prefix`.
     pub fn snippets_with_prefix(&self, prefix: &str) -> &[SnippetEntry] {
-        let start = self.snippets.partition_point(|s| s.trigger.as_str() < prefix);
+        let start = self
+            .snippets
+            .partition_point(|s| s.trigger.as_str() < prefix);
         let end = start + self.snippets[start..].partition_point(|s| s.trigger.starts_with(prefix));
         &self.snippets[start..end]
     }
@@ -179,7 +207,10 @@ impl Index {
         let mut out: Vec<(SectionRef, u32)> = Vec::new();
         for (ni, texts) in self.search_text.iter().enumerate() {
             for (si, t) in texts.iter().enumerate() {
-                let at = SectionRef { note: ni as u32, section: si as u32 };
+                let at = SectionRef {
+                    note: ni as u32,
+                    section: si as u32,
+                };
                 let sec = &self.notes[ni].note.sections[si];
                 if terms.is_empty() {
                     if sec.level > 0 && !sec.title.is_empty() {
@@ -188,12 +219,20 @@ impl Index {
                     continue;
                 }
                 let mut fields = t.split('\x1f');
-                let (title, keys, prose) = (fields.next().unwrap_or(""), fields.next().unwrap_or(""), fields.next().unwrap_or(""));
+                let (title, keys, prose) = (
+                    fields.next().unwrap_or(""),
+                    fields.next().unwrap_or(""),
+                    fields.next().unwrap_or(""),
+                );
                 let mut score = 0u32;
                 let mut all = true;
                 for term in &terms {
                     let s = if title.contains(term.as_str()) {
-                        if title.starts_with(term.as_str()) { 40 } else { 30 }
+                        if title.starts_with(term.as_str()) {
+                            40
+                        } else {
+                            30
+                        }
                     } else if keys.contains(term.as_str()) {
                         20
                     } else if prose.contains(term.as_str()) {
@@ -209,18 +248,27 @@ impl Index {
                 }
                 if all && !(sec.level == 0 && sec.title.is_empty()) {
                     // shorter titles are closer matches
-                    let bonus = 10u32.saturating_sub(u32::try_from(title.chars().count() / 4).unwrap_or(10));
+                    let bonus = 10u32
+                        .saturating_sub(u32::try_from(title.chars().count() / 4).unwrap_or(10));
                     out.push((at, score + bonus));
                 }
             }
         }
-        out.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.note.cmp(&b.0.note)).then(a.0.section.cmp(&b.0.section)));
+        out.sort_by(|a, b| {
+            b.1.cmp(&a.1)
+                .then(a.0.note.cmp(&b.0.note))
+                .then(a.0.section.cmp(&b.0.section))
+        });
         out.truncate(limit);
         out
     }
 
     pub fn stats(&self) -> Stats {
-        let mut s = Stats { notes: self.notes.len(), keys: self.keys.len(), ..Stats::default() };
+        let mut s = Stats {
+            notes: self.notes.len(),
+            keys: self.keys.len(),
+            ..Stats::default()
+        };
         for e in &self.notes {
             s.sections += e.note.sections.iter().filter(|x| x.level > 0).count();
             s.bytes += e.note.bytes;
@@ -242,7 +290,11 @@ fn rank(notes: &[NoteEntry], a: &Hit, b: &Hit) -> std::cmp::Ordering {
         .cmp(&a.source)
         .then(sb.has_content().cmp(&sa.has_content()))
         .then(b.focused.cmp(&a.focused))
-        .then(b.purity.partial_cmp(&a.purity).unwrap_or(std::cmp::Ordering::Equal))
+        .then(
+            b.purity
+                .partial_cmp(&a.purity)
+                .unwrap_or(std::cmp::Ordering::Equal),
+        )
         .then(sa.level.cmp(&sb.level))
         .then(a.note.cmp(&b.note))
         .then(a.section.cmp(&b.section))

@@ -7,11 +7,11 @@
 //! The edges: [`load`] is the only file IO (walking, reading and watching note folders), and
 //! [`lsp`] is the only code that knows the Language Server Protocol.
 
-pub mod text;
-pub mod notes;
 pub mod go;
 pub mod index;
 pub mod lookup;
+pub mod notes;
+pub mod text;
 
 pub mod load;
 pub mod lsp;

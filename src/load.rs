@@ -11,7 +11,10 @@ use crate::index::{Index, NoteEntry};
 use crate::notes::{self, Aliases, Limits, Note};
 
 /// The notes compiled into the binary: (file name, text).
-pub const BUILTIN: &[(&str, &str)] = &[("go-study-notes.md", include_str!("../notes/go-study-notes.md"))];
+pub const BUILTIN: &[(&str, &str)] = &[(
+    "go-study-notes.md",
+    include_str!("../notes/go-study-notes.md"),
+)];
 
 /// How notes are read.
 #[derive(Clone, Debug, Default)]
@@ -31,7 +34,13 @@ pub struct Skipped {
 }
 
 fn is_note_file(p: &Path) -> bool {
-    matches!(p.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).as_deref(), Some("md" | "markdown"))
+    matches!(
+        p.extension()
+            .and_then(|e| e.to_str())
+            .map(str::to_ascii_lowercase)
+            .as_deref(),
+        Some("md" | "markdown")
+    )
 }
 
 /// Every note file under `paths` (folders are walked, symlinks followed once, hidden folders
@@ -44,7 +53,10 @@ pub fn note_files(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<Skipped>) {
         match std::fs::metadata(root) {
             Ok(m) if m.is_dir() => walk(root, &mut files, &mut skipped, &mut seen_dirs, 0),
             Ok(_) => files.push(root.clone()),
-            Err(e) => skipped.push(Skipped { path: root.clone(), reason: format!("cannot read: {e}") }),
+            Err(e) => skipped.push(Skipped {
+                path: root.clone(),
+                reason: format!("cannot read: {e}"),
+            }),
         }
     }
     files.sort();
@@ -52,19 +64,31 @@ pub fn note_files(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<Skipped>) {
     (files, skipped)
 }
 
-fn walk(dir: &Path, files: &mut Vec<PathBuf>, skipped: &mut Vec<Skipped>, seen: &mut HashSet<PathBuf>, depth: usize) {
+fn walk(
+    dir: &Path,
+    files: &mut Vec<PathBuf>,
+    skipped: &mut Vec<Skipped>,
+    seen: &mut HashSet<PathBuf>,
+    depth: usize,
+) {
     let real = std::fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf());
     if !seen.insert(real) {
         return; // a symlink loop, or a folder reached twice
     }
     if depth > 64 {
-        skipped.push(Skipped { path: dir.to_path_buf(), reason: "nested more than 64 folders deep".into() });
+        skipped.push(Skipped {
+            path: dir.to_path_buf(),
+            reason: "nested more than 64 folders deep".into(),
+        });
         return;
     }
     let entries = match std::fs::read_dir(dir) {
         Ok(e) => e,
         Err(e) => {
-            skipped.push(Skipped { path: dir.to_path_buf(), reason: format!("cannot read folder: {e}") });
+            skipped.push(Skipped {
+                path: dir.to_path_buf(),
+                reason: format!("cannot read folder: {e}"),
+            });
             return;
         }
     };
@@ -75,7 +99,10 @@ fn walk(dir: &Path, files: &mut Vec<PathBuf>, skipped: &mut Vec<Skipped>, seen: 
         // follow symlinks: metadata, not symlink_metadata
         let Ok(meta) = std::fs::metadata(&path) else {
             if is_note_file(&path) {
-                skipped.push(Skipped { path, reason: "dangling link or unreadable".into() });
+                skipped.push(Skipped {
+                    path,
+                    reason: "dangling link or unreadable".into(),
+                });
             }
             continue;
         };
@@ -95,7 +122,9 @@ pub fn path_to_uri(path: &Path) -> String {
     let abs = if path.is_absolute() {
         path.to_path_buf()
     } else {
-        std::env::current_dir().map(|d| d.join(path)).unwrap_or_else(|_| path.to_path_buf())
+        std::env::current_dir()
+            .map(|d| d.join(path))
+            .unwrap_or_else(|_| path.to_path_buf())
     };
     let mut s = String::from("file://");
     for b in abs.to_string_lossy().bytes() {
@@ -151,12 +180,21 @@ pub fn builtin_entries(aliases: &Aliases, limits: Limits) -> Vec<NoteEntry> {
             let path = dir.join(name);
             let current = std::fs::read(&path).ok();
             if current.as_deref() != Some(text.as_bytes()) {
-                if let Err(e) = std::fs::create_dir_all(&dir).and_then(|_| std::fs::write(&path, text)) {
-                    eprintln!("gonotes: cannot write the built-in note {}: {e}", path.display());
+                if let Err(e) =
+                    std::fs::create_dir_all(&dir).and_then(|_| std::fs::write(&path, text))
+                {
+                    eprintln!(
+                        "gonotes: cannot write the built-in note {}: {e}",
+                        path.display()
+                    );
                 }
             }
             let note = notes::parse(text, name, aliases, limits).ok()?;
-            Some(NoteEntry { uri: path_to_uri(&path), name: name.to_string(), note: Arc::new(note) })
+            Some(NoteEntry {
+                uri: path_to_uri(&path),
+                name: name.to_string(),
+                note: Arc::new(note),
+            })
         })
         .collect()
 }
@@ -182,6 +220,8 @@ pub struct NoteSet {
     overlays: HashMap<PathBuf, (Arc<Note>, String)>,
     walk_skipped: Vec<Skipped>,
     builtin: Vec<NoteEntry>,
+    /// The aliases and limits the held notes were parsed with.
+    shape: Option<(Aliases, Limits)>,
 }
 
 /// What a refresh did.
@@ -203,8 +243,14 @@ impl NoteSet {
         NoteSet::default()
     }
 
-    /// Walks every path again and re-reads what changed.
+    /// Walks every path again and re-reads what changed (everything, when the aliases or the
+    /// limits changed, since they shape every parse).
     pub fn refresh_all(&mut self, opts: &LoadOptions) -> Refresh {
+        let shape = (opts.aliases.clone(), opts.limits);
+        if self.shape.as_ref() != Some(&shape) {
+            self.files.clear();
+            self.shape = Some(shape);
+        }
         let (files, skipped) = note_files(&opts.paths);
         self.walk_skipped = skipped;
         let keep: HashSet<&PathBuf> = files.iter().collect();
@@ -213,10 +259,11 @@ impl NoteSet {
         let removed = before - self.files.len();
         let mut r = self.refresh_files(&files, opts);
         r.removed += removed;
-        if opts.builtin != !self.builtin.is_empty() || (opts.builtin && r.changed() && self.builtin.is_empty()) {
-            self.builtin = if opts.builtin { builtin_entries(&opts.aliases, opts.limits) } else { Vec::new() };
-            r.read += 1;
-        }
+        self.builtin = if opts.builtin {
+            builtin_entries(&opts.aliases, opts.limits)
+        } else {
+            Vec::new()
+        };
         r
     }
 
@@ -225,15 +272,24 @@ impl NoteSet {
         let mut present = Vec::new();
         let mut removed = 0;
         for p in paths {
-            if !is_note_file(p) {
+            let inside = opts
+                .paths
+                .iter()
+                .any(|root| p.starts_with(root) || p == root);
+            let meta = std::fs::metadata(p);
+            if inside && meta.as_ref().is_ok_and(|m| m.is_dir()) {
+                // a folder created or moved in: its files may have come before its watch did
+                present.extend(note_files(std::slice::from_ref(p)).0);
                 continue;
             }
-            let inside = opts.paths.iter().any(|root| p.starts_with(root) || p == root);
-            if inside && std::fs::metadata(p).is_ok_and(|m| m.is_file()) {
+            if inside && is_note_file(p) && meta.is_ok_and(|m| m.is_file()) {
                 present.push(p.clone());
-            } else if self.files.remove(p).is_some() {
-                removed += 1;
+                continue;
             }
+            // gone (a file, or a folder with its files), or no longer a note
+            let before = self.files.len();
+            self.files.retain(|f, _| f != p && !f.starts_with(p));
+            removed += before - self.files.len();
         }
         let mut r = self.refresh_files(&present, opts);
         r.removed += removed;
@@ -244,13 +300,25 @@ impl NoteSet {
         let mut todo = Vec::new();
         let mut r = Refresh::default();
         for p in files {
-            let stamp = std::fs::metadata(p).map(|m| Stamp { modified: m.modified().ok(), len: m.len() });
+            let stamp = std::fs::metadata(p).map(|m| Stamp {
+                modified: m.modified().ok(),
+                len: m.len(),
+            });
             match (stamp, self.files.get(p)) {
                 (Ok(s), Some(st)) if st.stamp == s => r.unchanged += 1,
                 (Ok(s), _) => todo.push((p.clone(), s)),
                 (Err(e), _) => {
-                    let stamp = Stamp { modified: None, len: 0 };
-                    self.files.insert(p.clone(), FileState { stamp, parsed: Err(format!("cannot read: {e}")) });
+                    let stamp = Stamp {
+                        modified: None,
+                        len: 0,
+                    };
+                    self.files.insert(
+                        p.clone(),
+                        FileState {
+                            stamp,
+                            parsed: Err(format!("cannot read: {e}")),
+                        },
+                    );
                 }
             }
         }
@@ -290,7 +358,10 @@ impl NoteSet {
         for (p, st) in &self.files {
             if let Err(reason) = &st.parsed {
                 if !self.overlays.contains_key(p) {
-                    out.push(Skipped { path: p.clone(), reason: reason.clone() });
+                    out.push(Skipped {
+                        path: p.clone(),
+                        reason: reason.clone(),
+                    });
                 }
             }
         }
@@ -307,7 +378,11 @@ impl NoteSet {
                 (None, Ok(n)) => n.clone(),
                 (None, Err(_)) => continue,
             };
-            entries.push(NoteEntry { uri: path_to_uri(p), name: file_name(p), note });
+            entries.push(NoteEntry {
+                uri: path_to_uri(p),
+                name: file_name(p),
+                note,
+            });
         }
         entries.extend(self.builtin.iter().cloned());
         Index::build(entries)
@@ -315,12 +390,20 @@ impl NoteSet {
 }
 
 fn file_name(p: &Path) -> String {
-    p.file_name().map_or_else(|| p.display().to_string(), |n| n.to_string_lossy().into_owned())
+    p.file_name().map_or_else(
+        || p.display().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    )
 }
 
 /// Reads and parses files on every core.
-fn parse_files(todo: Vec<(PathBuf, Stamp)>, opts: &LoadOptions) -> Vec<(PathBuf, Stamp, Result<Arc<Note>, String>)> {
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(todo.len().max(1));
+fn parse_files(
+    todo: Vec<(PathBuf, Stamp)>,
+    opts: &LoadOptions,
+) -> Vec<(PathBuf, Stamp, Result<Arc<Note>, String>)> {
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(todo.len().max(1));
     let one = |(path, stamp): (PathBuf, Stamp)| {
         let parsed = read_note(&path, &opts.aliases, opts.limits).map(Arc::new);
         if let Err(reason) = &parsed {
@@ -342,8 +425,14 @@ fn parse_files(todo: Vec<(PathBuf, Stamp)>, opts: &LoadOptions) -> Vec<(PathBuf,
         chunks.push(c);
     }
     std::thread::scope(|s| {
-        let handles: Vec<_> = chunks.into_iter().map(|c| s.spawn(move || c.into_iter().map(one).collect::<Vec<_>>())).collect();
-        handles.into_iter().flat_map(|h| h.join().unwrap_or_default()).collect()
+        let handles: Vec<_> = chunks
+            .into_iter()
+            .map(|c| s.spawn(move || c.into_iter().map(one).collect::<Vec<_>>()))
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().unwrap_or_default())
+            .collect()
     })
 }
 
@@ -351,7 +440,11 @@ fn parse_files(todo: Vec<(PathBuf, Stamp)>, opts: &LoadOptions) -> Vec<(PathBuf,
 pub fn read_note(path: &Path, aliases: &Aliases, limits: Limits) -> Result<Note, String> {
     let meta = std::fs::metadata(path).map_err(|e| format!("cannot read: {e}"))?;
     if meta.len() > limits.max_bytes as u64 {
-        return Err(notes::Skip::TooLarge { bytes: meta.len() as usize, cap: limits.max_bytes }.to_string());
+        return Err(notes::Skip::TooLarge {
+            bytes: meta.len() as usize,
+            cap: limits.max_bytes,
+        }
+        .to_string());
     }
     let bytes = std::fs::read(path).map_err(|e| format!("cannot read: {e}"))?;
     notes::parse_bytes(&bytes, &file_name(path), aliases, limits).map_err(|e| e.to_string())
@@ -382,7 +475,10 @@ pub fn watch(
         let (target, mode) = if p.is_dir() {
             (p.as_path(), RecursiveMode::Recursive)
         } else {
-            (p.parent().unwrap_or(p.as_path()), RecursiveMode::NonRecursive)
+            (
+                p.parent().unwrap_or(p.as_path()),
+                RecursiveMode::NonRecursive,
+            )
         };
         if let Err(e) = watcher.watch(target, mode) {
             eprintln!("gonotes: cannot watch {}: {e}", p.display());

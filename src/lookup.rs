@@ -49,7 +49,12 @@ pub struct Card {
 impl Card {
     /// The card as Markdown.
     pub fn markdown(&self) -> String {
-        let mut s = format!("📓 **{}** — [{}]({})\n", escape_md(&self.key), escape_md(&self.link.title), self.link.target());
+        let mut s = format!(
+            "📓 **{}** — [{}]({})\n",
+            escape_md(&self.key),
+            escape_md(&self.link.title),
+            self.link.target()
+        );
         if !self.excerpt.trim().is_empty() {
             s.push('\n');
             s.push_str(self.excerpt.trim_end());
@@ -61,7 +66,11 @@ impl Card {
             s.push_str("\n```\n");
         }
         if !self.also.is_empty() {
-            let links: Vec<String> = self.also.iter().map(|l| format!("[{}]({})", escape_md(&l.title), l.target())).collect();
+            let links: Vec<String> = self
+                .also
+                .iter()
+                .map(|l| format!("[{}]({})", escape_md(&l.title), l.target()))
+                .collect();
             s.push_str("\nAlso in: ");
             s.push_str(&links.join(" · "));
             s.push('\n');
@@ -71,7 +80,12 @@ impl Card {
 
     /// The card as plain text, for a terminal.
     pub fn plain(&self) -> String {
-        let mut s = format!("📓 {} — {}\n   {}\n", self.key, self.link.title, self.link.target());
+        let mut s = format!(
+            "📓 {} — {}\n   {}\n",
+            self.key,
+            self.link.title,
+            self.link.target()
+        );
         if !self.excerpt.trim().is_empty() {
             s.push('\n');
             s.push_str(self.excerpt.trim_end());
@@ -107,12 +121,18 @@ fn escape_md(s: &str) -> String {
 pub fn resolve<'i>(index: &'i Index, keys: &[String]) -> Option<(String, Vec<&'i Hit>)> {
     for (i, key) in keys.iter().enumerate() {
         let hits = index.hits(key);
-        let strong: Vec<&Hit> = hits.iter().filter(|h| h.source >= Source::Prose && has_content(index, h.at())).collect();
+        let strong: Vec<&Hit> = hits
+            .iter()
+            .filter(|h| h.source >= Source::Prose && has_content(index, h.at()))
+            .collect();
         if !strong.is_empty() {
             return Some((key.clone(), strong));
         }
         if i == 0 && !hits.is_empty() && hits.len() <= MAX_WEAK_FREQUENCY {
-            let weak: Vec<&Hit> = hits.iter().filter(|h| about_parent(index, h.at(), key)).collect();
+            let weak: Vec<&Hit> = hits
+                .iter()
+                .filter(|h| about_parent(index, h.at(), key))
+                .collect();
             if !weak.is_empty() {
                 return Some((key.clone(), weak));
             }
@@ -123,10 +143,13 @@ pub fn resolve<'i>(index: &'i Index, keys: &[String]) -> Option<(String, Vec<&'i
 
 /// Whether the section at `at`, or one below it, says anything: an empty heading is no answer.
 fn has_content(index: &Index, at: SectionRef) -> bool {
-    let Some(entry) = index.note(at.note) else { return false };
+    let Some(entry) = index.note(at.note) else {
+        return false;
+    };
     let i = at.section as usize;
     let note = &entry.note;
-    note.sections.get(i).is_some_and(Section::has_content) || note.descendants(i).any(|d| note.sections[d].has_content())
+    note.sections.get(i).is_some_and(Section::has_content)
+        || note.descendants(i).any(|d| note.sections[d].has_content())
 }
 
 /// Whether the section at `at` (or a section above it) holds a strong key for one of `key`'s
@@ -136,11 +159,19 @@ fn about_parent(index: &Index, at: SectionRef, key: &str) -> bool {
     if quals.is_empty() {
         return false;
     }
-    let Some(entry) = index.note(at.note) else { return false };
+    let Some(entry) = index.note(at.note) else {
+        return false;
+    };
     let mut cur = Some(at.section as usize);
     while let Some(i) = cur {
-        let Some(sec) = entry.note.sections.get(i) else { break };
-        if sec.keys.iter().any(|k| k.source > Source::Snippet && quals.contains(&k.name)) {
+        let Some(sec) = entry.note.sections.get(i) else {
+            break;
+        };
+        if sec
+            .keys
+            .iter()
+            .any(|k| k.source > Source::Snippet && quals.contains(&k.name))
+        {
             return true;
         }
         cur = sec.parent.map(|p| p as usize);
@@ -153,7 +184,11 @@ pub fn link(index: &Index, at: SectionRef) -> Option<NoteLink> {
     let (entry, sec) = index.section(at)?;
     let mut title = vec![entry.name.as_str()];
     title.extend(entry.note.path(at.section as usize));
-    Some(NoteLink { title: title.join(" › "), uri: entry.uri.clone(), line: sec.line })
+    Some(NoteLink {
+        title: title.join(" › "),
+        uri: entry.uri.clone(),
+        line: sec.line,
+    })
 }
 
 /// The card for a symbol's keys, or `None` when the notes say nothing about it.
@@ -162,13 +197,17 @@ pub fn card(index: &Index, keys: &[String]) -> Option<Card> {
     let best = *hits.first()?;
     let (entry, sec) = index.section(best.at())?;
     let mut link = link(index, best.at())?;
-    let focus = sec.keys.iter().find(|k| k.name == key).and_then(|k| k.focus.clone());
+    let focus = sec
+        .keys
+        .iter()
+        .find(|k| k.name == key)
+        .and_then(|k| k.focus.clone());
     let excerpt = match &focus {
         Some(f) => {
             link.line = f.line;
             f.text.clone()
         }
-        None => sec.excerpt.clone(),
+        None => bound_excerpt(&sec.excerpt),
     };
     let snippet = best_snippet(&entry.note, best.section as usize, &key, focus.is_none());
     let mut also = Vec::new();
@@ -185,13 +224,25 @@ pub fn card(index: &Index, keys: &[String]) -> Option<Card> {
             also.push(l);
         }
     }
-    Some(Card { key, link, source: best.source, excerpt, snippet, also })
+    Some(Card {
+        key,
+        link,
+        source: best.source,
+        excerpt,
+        snippet,
+        also,
+    })
 }
 
 fn link_at_key(index: &Index, h: &Hit, key: &str) -> Option<NoteLink> {
     let mut l = link(index, h.at())?;
     let (_, sec) = index.section(h.at())?;
-    if let Some(f) = sec.keys.iter().find(|k| k.name == key).and_then(|k| k.focus.as_ref()) {
+    if let Some(f) = sec
+        .keys
+        .iter()
+        .find(|k| k.name == key)
+        .and_then(|k| k.focus.as_ref())
+    {
         l.line = f.line;
     }
     Some(l)
@@ -202,24 +253,50 @@ fn link_at_key(index: &Index, h: &Hit, key: &str) -> Option<NoteLink> {
 fn best_snippet(note: &crate::notes::Note, i: usize, key: &str, descend: bool) -> Option<String> {
     let uses = |code: &str| go::scan_names(code).iter().any(|n| n == key);
     let sec: &Section = note.sections.get(i)?;
-    let own: Vec<&str> = sec.snippets.iter().filter(|s| s.is_go() && !s.code.trim().is_empty()).map(|s| s.code.as_str()).collect();
-    let pick = own.iter().find(|c| uses(c)).or(own.first()).map(|c| c.to_string()).or_else(|| {
-        if !descend {
-            return None;
-        }
-        note.descendants(i)
-            .flat_map(|d| note.sections[d].snippets.iter())
-            .find(|s| s.is_go() && uses(&s.code))
-            .map(|s| s.code.clone())
-    })?;
+    let own: Vec<&str> = sec
+        .snippets
+        .iter()
+        .filter(|s| s.is_go() && !s.code.trim().is_empty())
+        .map(|s| s.code.as_str())
+        .collect();
+    let pick = own
+        .iter()
+        .find(|c| uses(c))
+        .or(own.first())
+        .map(|c| c.to_string())
+        .or_else(|| {
+            if !descend {
+                return None;
+            }
+            note.descendants(i)
+                .flat_map(|d| note.sections[d].snippets.iter())
+                .find(|s| s.is_go() && uses(&s.code))
+                .map(|s| s.code.clone())
+        })?;
     Some(bound_lines(&pick, SNIPPET_MAX_LINES))
+}
+
+/// Lines of prose a card shows.
+const EXCERPT_MAX_LINES: usize = 10;
+
+fn bound_excerpt(text: &str) -> String {
+    let lines: Vec<&str> = text.lines().collect();
+    if lines.len() <= EXCERPT_MAX_LINES {
+        return text.to_string();
+    }
+    let mut s = lines[..EXCERPT_MAX_LINES].join("\n");
+    s.push_str(" …");
+    s
 }
 
 fn bound_lines(code: &str, max: usize) -> String {
     let lines: Vec<&str> = code.lines().collect();
     // drop leading and trailing blank lines
     let start = lines.iter().position(|l| !l.trim().is_empty()).unwrap_or(0);
-    let end = lines.iter().rposition(|l| !l.trim().is_empty()).map_or(start, |e| e + 1);
+    let end = lines
+        .iter()
+        .rposition(|l| !l.trim().is_empty())
+        .map_or(start, |e| e + 1);
     let body = &lines[start..end];
     if body.len() <= max {
         return body.join("\n");
@@ -251,9 +328,17 @@ pub fn members(index: &Index, qualifier: &str, prefix: &str, limit: usize) -> Ve
             continue;
         }
         let keys = vec![key.to_string()];
-        let Some((_, hits)) = resolve(index, &keys) else { continue };
-        let Some(l) = hits.first().and_then(|h| link(index, h.at())) else { continue };
-        out.push(MemberItem { label: label.to_string(), key: key.to_string(), detail: l.title });
+        let Some((_, hits)) = resolve(index, &keys) else {
+            continue;
+        };
+        let Some(l) = hits.first().and_then(|h| link(index, h.at())) else {
+            continue;
+        };
+        out.push(MemberItem {
+            label: label.to_string(),
+            key: key.to_string(),
+            detail: l.title,
+        });
         if out.len() >= limit {
             break;
         }
@@ -279,15 +364,23 @@ pub fn snippets(index: &Index, prefix: &str, limit: usize) -> Vec<SnippetItem> {
     }
     let mut out: Vec<SnippetItem> = Vec::new();
     for e in index.snippets_with_prefix(prefix) {
-        let Some((entry, sec)) = index.section(e.at) else { continue };
-        let Some(snip) = sec.snippets.get(e.snippet as usize) else { continue };
+        let Some((entry, sec)) = index.section(e.at) else {
+            continue;
+        };
+        let Some(snip) = sec.snippets.get(e.snippet as usize) else {
+            continue;
+        };
         let code = bound_lines(&snip.code, 60);
         if out.iter().any(|o| o.code == code) {
             continue;
         }
         let mut title = vec![entry.name.as_str()];
         title.extend(entry.note.path(e.at.section as usize));
-        out.push(SnippetItem { label: e.trigger.clone(), code, detail: title.join(" › ") });
+        out.push(SnippetItem {
+            label: e.trigger.clone(),
+            code,
+            detail: title.join(" › "),
+        });
         if out.len() >= limit {
             break;
         }
@@ -297,7 +390,9 @@ pub fn snippets(index: &Index, prefix: &str, limit: usize) -> Vec<SnippetItem> {
 
 /// Every note location for `keys`, best first.
 pub fn locations(index: &Index, keys: &[String]) -> Vec<NoteLink> {
-    let Some((key, hits)) = resolve(index, keys) else { return Vec::new() };
+    let Some((key, hits)) = resolve(index, keys) else {
+        return Vec::new();
+    };
     let mut out: Vec<NoteLink> = Vec::new();
     for h in hits {
         if let Some(l) = link_at_key(index, h, &key) {

@@ -52,17 +52,28 @@ struct Args {
 
 fn parse_args() -> Result<Args, String> {
     let mut it = std::env::args().skip(1);
-    let mut args = Args { cmd: String::new(), positional: Vec::new(), notes: Vec::new(), builtin: false, summary: false, limits: Limits::default() };
+    let mut args = Args {
+        cmd: String::new(),
+        positional: Vec::new(),
+        notes: Vec::new(),
+        builtin: false,
+        summary: false,
+        limits: Limits::default(),
+    };
     while let Some(a) = it.next() {
         match a.as_str() {
             "-h" | "--help" => args.cmd = "help".into(),
             "-V" | "--version" => args.cmd = "version".into(),
-            "--notes" => args.notes.push(PathBuf::from(it.next().ok_or("--notes needs a path")?)),
+            "--notes" => args
+                .notes
+                .push(PathBuf::from(it.next().ok_or("--notes needs a path")?)),
             "--builtin" => args.builtin = true,
             "--summary" => args.summary = true,
             "--max-bytes" => {
                 let v = it.next().ok_or("--max-bytes needs a number")?;
-                args.limits.max_bytes = v.parse().map_err(|_| format!("--max-bytes: not a number: {v}"))?;
+                args.limits.max_bytes = v
+                    .parse()
+                    .map_err(|_| format!("--max-bytes: not a number: {v}"))?;
             }
             s if s.starts_with("--") => return Err(format!("unknown option {s}")),
             _ if args.cmd.is_empty() => args.cmd = a,
@@ -144,7 +155,11 @@ fn cmd_hover(args: &Args) -> ExitCode {
     };
     let mut parts = spot.rsplitn(3, ':');
     let (col, line, file) = (parts.next(), parts.next(), parts.next());
-    let (Some(file), Some(Ok(line)), Some(Ok(col))) = (file, line.map(str::parse::<u32>), col.map(str::parse::<u32>)) else {
+    let (Some(file), Some(Ok(line)), Some(Ok(col))) = (
+        file,
+        line.map(str::parse::<u32>),
+        col.map(str::parse::<u32>),
+    ) else {
         eprintln!("gonotes hover: expected FILE:LINE:COL (1-based), got {spot}");
         return ExitCode::from(2);
     };
@@ -157,7 +172,10 @@ fn cmd_hover(args: &Args) -> ExitCode {
     };
     let index = load_index(args);
     let lines = LineIndex::new(&text);
-    let pos = LineCol { line: line.saturating_sub(1), col: col.saturating_sub(1) };
+    let pos = LineCol {
+        line: line.saturating_sub(1),
+        col: col.saturating_sub(1),
+    };
     let offset = lines.offset(&text, pos, Encoding::Utf32);
     let mut parser = go::parser();
     let Some(tree) = go::parse(&mut parser, &text, None) else {
@@ -214,10 +232,25 @@ fn cmd_index(args: &Args) -> ExitCode {
                 if sec.level == 0 && sec.keys.is_empty() && !sec.has_content() {
                     continue;
                 }
-                let keys: Vec<String> = sec.keys.iter().map(|k| format!("{}[{}]", k.name, k.source.label())).collect();
-                let at = gonotes::index::SectionRef { note: ni as u32, section: si as u32 };
-                let title = lookup::link(&index, at).map(|l| l.title).unwrap_or_default();
-                println!("  L{:<5} {} {}  keys: {}", sec.line + 1, "#".repeat(sec.level as usize), title, keys.join(", "));
+                let keys: Vec<String> = sec
+                    .keys
+                    .iter()
+                    .map(|k| format!("{}[{}]", k.name, k.source.label()))
+                    .collect();
+                let at = gonotes::index::SectionRef {
+                    note: ni as u32,
+                    section: si as u32,
+                };
+                let title = lookup::link(&index, at)
+                    .map(|l| l.title)
+                    .unwrap_or_default();
+                println!(
+                    "  L{:<5} {} {}  keys: {}",
+                    sec.line + 1,
+                    "#".repeat(sec.level as usize),
+                    title,
+                    keys.join(", ")
+                );
             }
         }
     }

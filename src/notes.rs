@@ -116,7 +116,11 @@ impl Note {
         while let Some(s) = cur {
             let sec = &self.sections[s];
             if sec.level > 0 {
-                out.push(if sec.title.is_empty() { "…" } else { sec.title.as_str() });
+                out.push(if sec.title.is_empty() {
+                    "…"
+                } else {
+                    sec.title.as_str()
+                });
             }
             cur = sec.parent.map(|p| p as usize);
         }
@@ -150,13 +154,17 @@ impl std::fmt::Display for Skip {
             Skip::NotUtf8 => write!(f, "not UTF-8 text"),
             Skip::Binary => write!(f, "binary data (NUL bytes)"),
             Skip::TooLarge { bytes, cap } => write!(f, "{bytes} bytes, over the {cap}-byte cap"),
-            Skip::TooSlow { budget } => write!(f, "took longer than the {} ms budget to parse", budget.as_millis()),
+            Skip::TooSlow { budget } => write!(
+                f,
+                "took longer than the {} ms budget to parse",
+                budget.as_millis()
+            ),
         }
     }
 }
 
 /// Limits on one note.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Limits {
     pub max_bytes: usize,
     pub time_budget: Duration,
@@ -164,12 +172,15 @@ pub struct Limits {
 
 impl Default for Limits {
     fn default() -> Self {
-        Limits { max_bytes: 8 * 1024 * 1024, time_budget: Duration::from_secs(2) }
+        Limits {
+            max_bytes: 8 * 1024 * 1024,
+            time_budget: Duration::from_secs(2),
+        }
     }
 }
 
 /// Words of a heading that name a key, in both languages. Users extend it by configuration.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Aliases {
     map: Vec<(String, String)>,
 }
@@ -209,7 +220,12 @@ const BUILTIN_ALIASES: &[(&str, &str)] = &[
 
 impl Default for Aliases {
     fn default() -> Self {
-        Aliases { map: BUILTIN_ALIASES.iter().map(|(a, k)| (a.to_string(), k.to_string())).collect() }
+        Aliases {
+            map: BUILTIN_ALIASES
+                .iter()
+                .map(|(a, k)| (a.to_string(), k.to_string()))
+                .collect(),
+        }
     }
 }
 
@@ -240,7 +256,9 @@ impl Aliases {
                 !ascii || {
                     let before = lower[..i].chars().next_back();
                     let after = lower[i + word.len()..].chars().next();
-                    let edge = |c: Option<char>| c.is_none_or(|c| !(c.is_ascii_alphanumeric() || c == '_' || c == '-'));
+                    let edge = |c: Option<char>| {
+                        c.is_none_or(|c| !(c.is_ascii_alphanumeric() || c == '_' || c == '-'))
+                    };
                     edge(before) && edge(after)
                 }
             });
@@ -256,9 +274,17 @@ impl Aliases {
 const EXCERPT_MAX_BYTES: usize = 1200;
 
 /// Parses a note's bytes.
-pub fn parse_bytes(bytes: &[u8], title: &str, aliases: &Aliases, limits: Limits) -> Result<Note, Skip> {
+pub fn parse_bytes(
+    bytes: &[u8],
+    title: &str,
+    aliases: &Aliases,
+    limits: Limits,
+) -> Result<Note, Skip> {
     if bytes.len() > limits.max_bytes {
-        return Err(Skip::TooLarge { bytes: bytes.len(), cap: limits.max_bytes });
+        return Err(Skip::TooLarge {
+            bytes: bytes.len(),
+            cap: limits.max_bytes,
+        });
     }
     if bytes.contains(&0) {
         return Err(Skip::Binary);
@@ -269,8 +295,17 @@ pub fn parse_bytes(bytes: &[u8], title: &str, aliases: &Aliases, limits: Limits)
 
 /// What the event loop is inside of.
 enum Block {
-    Heading { start: usize, text: String, level: u8, comment: String },
-    Code { start: usize, lang: String, code: String },
+    Heading {
+        start: usize,
+        text: String,
+        level: u8,
+        comment: String,
+    },
+    Code {
+        start: usize,
+        lang: String,
+        code: String,
+    },
 }
 
 /// Parses a note's text. `title` names the level-0 section (usually the file name).
@@ -306,7 +341,9 @@ pub fn parse(text: &str, title: &str, aliases: &Aliases, limits: Limits) -> Resu
 
     for (n, (event, range)) in parser.enumerate() {
         if n % 1024 == 1023 && started.elapsed() > limits.time_budget {
-            return Err(Skip::TooSlow { budget: limits.time_budget });
+            return Err(Skip::TooSlow {
+                budget: limits.time_budget,
+            });
         }
         let cur = *stack.last().unwrap_or(&0) as usize;
         match event {
@@ -314,11 +351,24 @@ pub fn parse(text: &str, title: &str, aliases: &Aliases, limits: Limits) -> Resu
             Event::End(TagEnd::MetadataBlock(_)) => in_metadata = false,
             Event::Text(t) if in_metadata => front_keys.extend(front_matter_keys(&t)),
             Event::Start(Tag::Heading { level, .. }) => {
-                block = Some(Block::Heading { start: range.start, text: String::new(), level: level_num(level), comment: String::new() });
+                block = Some(Block::Heading {
+                    start: range.start,
+                    text: String::new(),
+                    level: level_num(level),
+                    comment: String::new(),
+                });
             }
             Event::End(TagEnd::Heading(_)) => {
-                if let Some(Block::Heading { start, text: htext, level, comment }) = block.take() {
-                    while stack.len() > 1 && sections[*stack.last().unwrap_or(&0) as usize].level >= level {
+                if let Some(Block::Heading {
+                    start,
+                    text: htext,
+                    level,
+                    comment,
+                }) = block.take()
+                {
+                    while stack.len() > 1
+                        && sections[*stack.last().unwrap_or(&0) as usize].level >= level
+                    {
                         stack.pop();
                     }
                     let parent = *stack.last().unwrap_or(&0);
@@ -326,7 +376,15 @@ pub fn parse(text: &str, title: &str, aliases: &Aliases, limits: Limits) -> Resu
                     let htext = htext.trim().to_string();
                     let mut keys = heading_keys(&htext, aliases);
                     for k in comment_keys(&comment) {
-                        push_key(&mut keys, Key { name: k, source: Source::Explicit, purity: 1.0, focus: None });
+                        push_key(
+                            &mut keys,
+                            Key {
+                                name: k,
+                                source: Source::Explicit,
+                                purity: 1.0,
+                                focus: None,
+                            },
+                        );
                     }
                     sections.push(Section {
                         title: htext,
@@ -343,13 +401,24 @@ pub fn parse(text: &str, title: &str, aliases: &Aliases, limits: Limits) -> Resu
             }
             Event::Start(Tag::CodeBlock(kind)) => {
                 let lang = match kind {
-                    CodeBlockKind::Fenced(info) => {
-                        info.split([' ', ',', '{']).next().unwrap_or("").trim().to_lowercase()
-                    }
+                    CodeBlockKind::Fenced(info) => info
+                        .split([' ', ',', '{'])
+                        .next()
+                        .unwrap_or("")
+                        .trim()
+                        .to_lowercase(),
                     CodeBlockKind::Indented => String::new(),
                 };
-                let lang = if lang == "golang" { "go".to_string() } else { lang };
-                block = Some(Block::Code { start: range.start, lang, code: String::new() });
+                let lang = if lang == "golang" {
+                    "go".to_string()
+                } else {
+                    lang
+                };
+                block = Some(Block::Code {
+                    start: range.start,
+                    lang,
+                    code: String::new(),
+                });
             }
             Event::End(TagEnd::CodeBlock) => {
                 if let Some(Block::Code { start, lang, code }) = block.take() {
@@ -358,11 +427,20 @@ pub fn parse(text: &str, title: &str, aliases: &Aliases, limits: Limits) -> Resu
                     if is_go {
                         for name in go::scan_names(&code) {
                             if !sec.keys.iter().any(|k| k.name == name) {
-                                sec.keys.push(Key { name, source: Source::Snippet, purity: 0.0, focus: None });
+                                sec.keys.push(Key {
+                                    name,
+                                    source: Source::Snippet,
+                                    purity: 0.0,
+                                    focus: None,
+                                });
                             }
                         }
                     }
-                    sec.snippets.push(Snippet { lang, code: if is_go { code } else { String::new() }, line: lines.line_of(start) });
+                    sec.snippets.push(Snippet {
+                        lang,
+                        code: if is_go { code } else { String::new() },
+                        line: lines.line_of(start),
+                    });
                 }
             }
             Event::Text(t) | Event::Code(t) if matches!(block, Some(Block::Heading { .. })) => {
@@ -370,7 +448,9 @@ pub fn parse(text: &str, title: &str, aliases: &Aliases, limits: Limits) -> Resu
                     h.push_str(&t);
                 }
             }
-            Event::Html(t) | Event::InlineHtml(t) if matches!(block, Some(Block::Heading { .. })) => {
+            Event::Html(t) | Event::InlineHtml(t)
+                if matches!(block, Some(Block::Heading { .. })) =>
+            {
                 if let Some(Block::Heading { comment, .. }) = &mut block {
                     comment.push_str(&t);
                 }
@@ -387,7 +467,10 @@ pub fn parse(text: &str, title: &str, aliases: &Aliases, limits: Limits) -> Resu
                 }
                 depth += 1;
                 if matches!(tag, Tag::Item) {
-                    items.push((range.start, text.get(range.clone()).unwrap_or("").to_string()));
+                    items.push((
+                        range.start,
+                        text.get(range.clone()).unwrap_or("").to_string(),
+                    ));
                     item_names.push(Vec::new());
                 }
             }
@@ -396,15 +479,36 @@ pub fn parse(text: &str, title: &str, aliases: &Aliases, limits: Limits) -> Resu
                 match tag {
                     TagEnd::Item => {
                         if let (Some((start, src)), Some(names)) = (items.pop(), item_names.pop()) {
-                            let focus = Focus { text: first_lines(&src, 6), line: lines.line_of(start) };
+                            let focus = Focus {
+                                text: first_lines(&src, 6),
+                                line: lines.line_of(start),
+                            };
                             for name in names {
-                                push_key(&mut sections[cur].keys, Key { name, source: Source::Prose, purity: 0.0, focus: Some(focus.clone()) });
+                                push_key(
+                                    &mut sections[cur].keys,
+                                    Key {
+                                        name,
+                                        source: Source::Prose,
+                                        purity: 0.0,
+                                        focus: Some(focus.clone()),
+                                    },
+                                );
                             }
                         }
                     }
-                    TagEnd::Paragraph | TagEnd::TableCell | TagEnd::BlockQuote(_) if items.is_empty() => {
+                    TagEnd::Paragraph | TagEnd::TableCell | TagEnd::BlockQuote(_)
+                        if items.is_empty() =>
+                    {
                         for name in para_names.drain(..) {
-                            push_key(&mut sections[cur].keys, Key { name, source: Source::Prose, purity: 0.0, focus: None });
+                            push_key(
+                                &mut sections[cur].keys,
+                                Key {
+                                    name,
+                                    source: Source::Prose,
+                                    purity: 0.0,
+                                    focus: None,
+                                },
+                            );
                         }
                     }
                     _ => {}
@@ -440,13 +544,26 @@ pub fn parse(text: &str, title: &str, aliases: &Aliases, limits: Limits) -> Resu
     if !front_keys.is_empty() {
         let target = if sections.len() > 1 { 1 } else { 0 };
         for k in front_keys {
-            push_key(&mut sections[target].keys, Key { name: k, source: Source::Explicit, purity: 1.0, focus: None });
+            push_key(
+                &mut sections[target].keys,
+                Key {
+                    name: k,
+                    source: Source::Explicit,
+                    purity: 1.0,
+                    focus: None,
+                },
+            );
         }
     }
     for s in &mut sections {
-        s.keys.sort_by(|a, b| b.source.cmp(&a.source).then_with(|| a.name.cmp(&b.name)));
+        s.keys
+            .sort_by(|a, b| b.source.cmp(&a.source).then_with(|| a.name.cmp(&b.name)));
     }
-    Ok(Note { sections, bytes: text.len(), lines: total })
+    Ok(Note {
+        sections,
+        bytes: text.len(),
+        lines: total,
+    })
 }
 
 fn level_num(l: HeadingLevel) -> u8 {
@@ -461,7 +578,10 @@ fn level_num(l: HeadingLevel) -> u8 {
 }
 
 fn is_prose_block(tag: &Tag<'_>) -> bool {
-    matches!(tag, Tag::Paragraph | Tag::List(_) | Tag::BlockQuote(_) | Tag::Table(_))
+    matches!(
+        tag,
+        Tag::Paragraph | Tag::List(_) | Tag::BlockQuote(_) | Tag::Table(_)
+    )
 }
 
 fn append_excerpt(excerpt: &mut String, src: &str) {
@@ -485,7 +605,12 @@ fn append_excerpt(excerpt: &mut String, src: &str) {
 }
 
 fn first_lines(s: &str, n: usize) -> String {
-    let mut out: Vec<&str> = s.lines().map(str::trim_end).filter(|l| !l.trim().is_empty()).take(n).collect();
+    let mut out: Vec<&str> = s
+        .lines()
+        .map(str::trim_end)
+        .filter(|l| !l.trim().is_empty())
+        .take(n)
+        .collect();
     if let Some(first) = out.first_mut() {
         *first = first.trim_start();
     }
@@ -495,7 +620,12 @@ fn first_lines(s: &str, n: usize) -> String {
 /// Adds a key, keeping the strongest source (and its focus) when the name is already there.
 fn push_key(keys: &mut Vec<Key>, key: Key) {
     match keys.iter_mut().find(|k| k.name == key.name) {
-        Some(k) if k.source < key.source || (k.source == key.source && k.focus.is_none() && key.focus.is_some()) => *k = key,
+        Some(k)
+            if k.source < key.source
+                || (k.source == key.source && k.focus.is_none() && key.focus.is_some()) =>
+        {
+            *k = key
+        }
         Some(_) => {}
         None => keys.push(key),
     }
@@ -514,7 +644,13 @@ fn words(text: &str) -> Vec<&str> {
         }
         if b[i].is_ascii_alphanumeric() || b[i] == b'_' {
             let start = i;
-            while i < b.len() && (b[i].is_ascii_alphanumeric() || b[i] == b'_' || (b[i] == b'.' && b.get(i + 1).is_some_and(|c| c.is_ascii_alphabetic() || *c == b'_'))) {
+            while i < b.len()
+                && (b[i].is_ascii_alphanumeric()
+                    || b[i] == b'_'
+                    || (b[i] == b'.'
+                        && b.get(i + 1)
+                            .is_some_and(|c| c.is_ascii_alphabetic() || *c == b'_')))
+            {
                 i += 1;
             }
             out.push(&text[start..i]);
@@ -533,12 +669,20 @@ fn is_qualified(w: &str) -> bool {
     !rest.is_empty()
         && first.chars().next().is_some_and(|c| c.is_ascii_lowercase())
         && first.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
-        && rest.iter().all(|p| !p.is_empty() && p.chars().next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_'))
+        && rest.iter().all(|p| {
+            !p.is_empty()
+                && p.chars()
+                    .next()
+                    .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        })
 }
 
 /// The length of a heading in "letters": ASCII word characters and other non-space characters.
 fn heading_len(text: &str) -> usize {
-    text.chars().filter(|c| !c.is_whitespace() && !c.is_ascii_punctuation()).count().max(1)
+    text.chars()
+        .filter(|c| !c.is_whitespace() && !c.is_ascii_punctuation())
+        .count()
+        .max(1)
 }
 
 fn heading_keys(text: &str, aliases: &Aliases) -> Vec<Key> {
@@ -546,9 +690,7 @@ fn heading_keys(text: &str, aliases: &Aliases) -> Vec<Key> {
     let mut keys = Vec::new();
     for w in words(text) {
         let lower = w.to_ascii_lowercase();
-        let name = if is_qualified(w) {
-            Some(w.to_string())
-        } else if w == "<-" || w == "_" {
+        let name = if is_qualified(w) || w == "<-" || w == "_" {
             Some(w.to_string())
         } else if lower == "go" || lower == "golang" {
             None // the language's name, far more often than the statement
@@ -561,7 +703,15 @@ fn heading_keys(text: &str, aliases: &Aliases) -> Vec<Key> {
         };
         if let Some(name) = name {
             let purity = w.chars().filter(|c| *c != '.').count() as f32 / len;
-            push_key(&mut keys, Key { name, source: Source::Heading, purity: purity.min(1.0), focus: None });
+            push_key(
+                &mut keys,
+                Key {
+                    name,
+                    source: Source::Heading,
+                    purity: purity.min(1.0),
+                    focus: None,
+                },
+            );
         }
     }
     for (key, chars, word) in aliases.find(text) {
@@ -569,7 +719,15 @@ fn heading_keys(text: &str, aliases: &Aliases) -> Vec<Key> {
         if word.contains(' ') {
             keys.retain(|k| k.source != Source::Heading || !word.split(' ').any(|w| w == k.name));
         }
-        push_key(&mut keys, Key { name: key, source: Source::Alias, purity: (chars as f32 / len).min(1.0), focus: None });
+        push_key(
+            &mut keys,
+            Key {
+                name: key,
+                source: Source::Alias,
+                purity: (chars as f32 / len).min(1.0),
+                focus: None,
+            },
+        );
     }
     keys
 }
@@ -580,7 +738,12 @@ fn prose_names(text: &str, code: bool) -> Vec<String> {
     if code {
         return go::scan_names(text)
             .into_iter()
-            .filter(|n| !matches!(n.as_str(), "package" | "func" | "var" | "type" | "import" | "return"))
+            .filter(|n| {
+                !matches!(
+                    n.as_str(),
+                    "package" | "func" | "var" | "type" | "import" | "return"
+                )
+            })
             .collect();
     }
     let mut out: Vec<String> = Vec::new();
@@ -613,7 +776,10 @@ fn front_matter_keys(yaml: &str) -> Vec<String> {
     let mut in_list = false;
     for line in yaml.lines() {
         let t = line.trim();
-        if let Some(rest) = t.strip_prefix("keys:").or_else(|| t.strip_prefix("aliases:")) {
+        if let Some(rest) = t
+            .strip_prefix("keys:")
+            .or_else(|| t.strip_prefix("aliases:"))
+        {
             let rest = rest.trim();
             in_list = rest.is_empty();
             out.extend(
@@ -633,10 +799,15 @@ fn front_matter_keys(yaml: &str) -> Vec<String> {
 
 /// `<!-- keys: a, b -->` in a heading.
 fn comment_keys(html: &str) -> Vec<String> {
-    let Some(start) = html.find("keys:") else { return Vec::new() };
+    let Some(start) = html.find("keys:") else {
+        return Vec::new();
+    };
     let rest = &html[start + 5..];
     let rest = rest.split("-->").next().unwrap_or(rest);
-    rest.split(',').map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect()
+    rest.split(',')
+        .map(|s| s.trim().to_string())
+        .filter(|s| !s.is_empty())
+        .collect()
 }
 
 /// The keys of a note, each with its strongest source: for reports.
@@ -706,10 +877,13 @@ fn repair_fences(text: &str) -> Cow<'_, str> {
             continue;
         };
         let close = (i + 1..lines.len()).find(|&j| {
-            fence(lines[j]).is_some_and(|(_, c2, n2, info)| c2 == c && n2 >= n && info.trim().is_empty())
+            fence(lines[j])
+                .is_some_and(|(_, c2, n2, info)| c2 == c && n2 >= n && info.trim().is_empty())
         });
         let end = close.unwrap_or(lines.len());
-        let shallower = lines[i + 1..end].iter().any(|l| !l.trim().is_empty() && indent_of(l) < indent);
+        let shallower = lines[i + 1..end]
+            .iter()
+            .any(|l| !l.trim().is_empty() && indent_of(l) < indent);
         if indent > 0 && indent < 4 && shallower {
             fix.push(i);
             fix.extend(close);
@@ -721,7 +895,11 @@ fn repair_fences(text: &str) -> Cow<'_, str> {
     }
     let mut out = String::with_capacity(text.len());
     for (k, l) in lines.iter().enumerate() {
-        out.push_str(if fix.contains(&k) { l.trim_start_matches([' ', '\t']) } else { l });
+        out.push_str(if fix.contains(&k) {
+            l.trim_start_matches([' ', '\t'])
+        } else {
+            l
+        });
     }
     Cow::Owned(out)
 }

@@ -131,7 +131,10 @@ impl LineIndex {
 
     /// The zero-based line holding byte `offset` (clamped).
     pub fn line_of(&self, offset: usize) -> u32 {
-        let line = self.starts.partition_point(|&s| s <= offset).saturating_sub(1);
+        let line = self
+            .starts
+            .partition_point(|&s| s <= offset)
+            .saturating_sub(1);
         u32::try_from(line).unwrap_or(u32::MAX)
     }
 
@@ -142,7 +145,11 @@ impl LineIndex {
     /// The text of line `line` without its line end, or `None` past the end.
     pub fn line_text<'t>(&self, text: &'t str, line: u32) -> Option<&'t str> {
         let start = *self.starts.get(line as usize)?;
-        let end = self.starts.get(line as usize + 1).copied().unwrap_or(text.len());
+        let end = self
+            .starts
+            .get(line as usize + 1)
+            .copied()
+            .unwrap_or(text.len());
         let s = text.get(start..end)?;
         Some(s.trim_end_matches(['\n', '\r']))
     }
@@ -160,7 +167,9 @@ impl LineIndex {
         let offset = offset.min(text.len());
         let line = self.line_of(offset);
         let start = self.starts[line as usize];
-        let col = self.line_text(text, line).map_or(0, |l| byte_to_col(l, offset - start, enc));
+        let col = self
+            .line_text(text, line)
+            .map_or(0, |l| byte_to_col(l, offset - start, enc));
         LineCol { line, col }
     }
 }
@@ -181,10 +190,26 @@ mod tests {
             (Encoding::Utf32, utf32),
         ] {
             let want = LineCol { line, col };
-            assert_eq!(index.position(&text, offset, enc), want, "{enc:?} position of {fixture:?}");
-            assert_eq!(rope_position(&rope, offset, enc), want, "{enc:?} rope position of {fixture:?}");
-            assert_eq!(index.offset(&text, want, enc), offset, "{enc:?} offset of {fixture:?}");
-            assert_eq!(rope_offset(&rope, want, enc), offset, "{enc:?} rope offset of {fixture:?}");
+            assert_eq!(
+                index.position(&text, offset, enc),
+                want,
+                "{enc:?} position of {fixture:?}"
+            );
+            assert_eq!(
+                rope_position(&rope, offset, enc),
+                want,
+                "{enc:?} rope position of {fixture:?}"
+            );
+            assert_eq!(
+                index.offset(&text, want, enc),
+                offset,
+                "{enc:?} offset of {fixture:?}"
+            );
+            assert_eq!(
+                rope_offset(&rope, want, enc),
+                offset,
+                "{enc:?} rope offset of {fixture:?}"
+            );
         }
     }
 
@@ -204,16 +229,28 @@ mod tests {
         let text = "ab\n通道\n";
         let index = LineIndex::new(text);
         // past the end of a line: the line's end
-        assert_eq!(index.offset(text, LineCol { line: 1, col: 99 }, Encoding::Utf16), 9);
+        assert_eq!(
+            index.offset(text, LineCol { line: 1, col: 99 }, Encoding::Utf16),
+            9
+        );
         // past the last line: the end of the text
-        assert_eq!(index.offset(text, LineCol { line: 9, col: 0 }, Encoding::Utf16), text.len());
+        assert_eq!(
+            index.offset(text, LineCol { line: 9, col: 0 }, Encoding::Utf16),
+            text.len()
+        );
         // inside a surrogate pair: the character's start
         let emoji = "😀x";
         assert_eq!(col_to_byte(emoji, 1, Encoding::Utf16), 0);
         // inside a UTF-8 sequence
         assert_eq!(byte_to_col("通", 1, Encoding::Utf16), 0);
         let rope = Rope::from_str(text);
-        assert_eq!(rope_offset(&rope, LineCol { line: 7, col: 3 }, Encoding::Utf8), text.len());
-        assert_eq!(rope_position(&rope, 999, Encoding::Utf8), LineCol { line: 2, col: 0 });
+        assert_eq!(
+            rope_offset(&rope, LineCol { line: 7, col: 3 }, Encoding::Utf8),
+            text.len()
+        );
+        assert_eq!(
+            rope_position(&rope, 999, Encoding::Utf8),
+            LineCol { line: 2, col: 0 }
+        );
     }
 }

@@ -12,6 +12,12 @@ fn check(fixture: &str, expect: Option<&str>) {
 
 #[test]
 fn symbols() {
-    check("package p\nimport rt \"runtime\"\nfunc f() { rt.Gos$0ched() }", Some("runtime.Gosched > runtime"));
-    check("package p\nimport \"sync\"\nvar wg sync.WaitGroup\nfunc f() { wg.A$0dd(1) }", Some("sync.WaitGroup.Add > sync.WaitGroup > sync"));
+    check(
+        "package p\nimport rt \"runtime\"\nfunc f() { rt.Gos$0ched() }",
+        Some("runtime.Gosched > runtime"),
+    );
+    check(
+        "package p\nimport \"sync\"\nvar wg sync.WaitGroup\nfunc f() { wg.A$0dd(1) }",
+        Some("sync.WaitGroup.Add > sync.WaitGroup > sync"),
+    );
 }

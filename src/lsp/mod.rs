@@ -1,6 +1,486 @@
-//! The language server: the only code that knows the protocol.
+//! The language server: the only code that knows the protocol. Messages are handled in arrival
+//! order (`concurrency_level(1)`); every handler is synchronous inside, runs under a panic guard
+//! (a panic becomes an error reply), and never awaits the client while holding state. Indexing
+//! runs on its own thread ([`indexer`]) and requests read the last complete snapshot.
 
+mod config;
+mod documents;
+mod frames;
+mod handlers;
+mod indexer;
+mod log;
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::Sender;
+use std::sync::{Arc, Mutex};
+
+use serde_json::Value;
+use tower_lsp_server::jsonrpc::{Error, Result};
+use tower_lsp_server::ls_types::*;
+use tower_lsp_server::{Client, LanguageServer, LspService, Server};
+
+pub use config::Config;
+use documents::{Change, Document, Lang};
+use indexer::{Job, Snapshot};
+
+use crate::text::{Encoding, LineCol};
+
+/// The server's mutable state, behind one lock that no handler holds across an await.
+pub struct State {
+    pub encoding: Encoding,
+    pub docs: HashMap<String, Document>,
+    pub config: Config,
+    pub root: Option<PathBuf>,
+    pub parser: tree_sitter::Parser,
+    /// Note paths the server indexes (for open-buffer overlays).
+    pub note_roots: Vec<PathBuf>,
+}
+
+pub struct Backend {
+    client: Client,
+    state: Mutex<State>,
+    snapshot: Snapshot,
+    jobs: Mutex<Sender<Job>>,
+    shutdown: Arc<AtomicBool>,
+    progress: Arc<AtomicBool>,
+    can_configure: AtomicBool,
+}
+
+/// Runs `f`, turning a panic into an internal error reply.
+fn guard<T>(what: &str, f: impl FnOnce() -> Result<T>) -> Result<T> {
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)) {
+        Ok(r) => r,
+        Err(e) => {
+            let msg = e
+                .downcast_ref::<String>()
+                .cloned()
+                .or_else(|| e.downcast_ref::<&str>().map(|s| s.to_string()))
+                .unwrap_or_default();
+            log::error(&format!("{what} panicked: {msg}"));
+            let mut err = Error::internal_error();
+            err.message = format!("gonotes: {what} failed: {msg}").into();
+            Err(err)
+        }
+    }
+}
+
+impl Backend {
+    fn lock(&self) -> std::sync::MutexGuard<'_, State> {
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn send(&self, job: Job) {
+        let _ = self
+            .jobs
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .send(job);
+    }
+
+    /// Applies a configuration: new load options go to the indexer.
+    fn configure(&self, config: Config) {
+        let opts = {
+            let mut st = self.lock();
+            st.config = config;
+            let opts = st.config.load_options(st.root.as_deref());
+            st.note_roots = opts.paths.clone();
+            opts
+        };
+        log::info(&format!(
+            "notes: {} (built-in notes {})",
+            if opts.paths.is_empty() {
+                "no folders".to_string()
+            } else {
+                opts.paths
+                    .iter()
+                    .map(|p| p.display().to_string())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            },
+            if opts.builtin { "on" } else { "off" }
+        ));
+        self.send(Job::Configure(opts));
+    }
+
+    async fn pull_configuration(&self) {
+        if !self.can_configure.load(Ordering::Relaxed) {
+            return;
+        }
+        let item = ConfigurationItem {
+            scope_uri: None,
+            section: Some("gonotes".into()),
+        };
+        match self.client.configuration(vec![item]).await {
+            Ok(values) => {
+                if let Some(v) = values.first() {
+                    match Config::from_value(v) {
+                        Ok(Some(c)) => self.configure(c),
+                        Ok(None) => {}
+                        Err(e) => log::warn(&format!("configuration ignored: {e}")),
+                    }
+                }
+            }
+            Err(e) => log::warn(&format!("workspace/configuration failed: {e}")),
+        }
+    }
+
+    /// Whether `uri` names a note file the server indexes.
+    fn note_path(&self, uri: &str) -> Option<PathBuf> {
+        let path = crate::load::uri_to_path(uri)?;
+        let st = self.lock();
+        st.note_roots
+            .iter()
+            .any(|r| path.starts_with(r) || path == *r)
+            .then_some(path)
+    }
+}
+
+fn pos(p: Position) -> LineCol {
+    LineCol {
+        line: p.line,
+        col: p.character,
+    }
+}
+
+impl LanguageServer for Backend {
+    async fn initialize(&self, params: InitializeParams) -> Result<InitializeResult> {
+        let encodings = params
+            .capabilities
+            .general
+            .as_ref()
+            .and_then(|g| g.position_encodings.clone())
+            .unwrap_or_default();
+        let encoding = if encodings.contains(&PositionEncodingKind::UTF8) {
+            Encoding::Utf8
+        } else {
+            Encoding::Utf16
+        };
+        let ws = params.capabilities.workspace.as_ref();
+        self.can_configure.store(
+            ws.and_then(|w| w.configuration).unwrap_or(false),
+            Ordering::Relaxed,
+        );
+        let progress = params
+            .capabilities
+            .window
+            .as_ref()
+            .and_then(|w| w.work_done_progress)
+            .unwrap_or(false);
+        self.progress.store(progress, Ordering::Relaxed);
+        #[allow(deprecated)]
+        let root = params
+            .workspace_folders
+            .as_ref()
+            .and_then(|f| f.first())
+            .map(|f| f.uri.clone())
+            .or(params.root_uri.clone())
+            .and_then(|u| crate::load::uri_to_path(u.as_str()));
+        let config = match params
+            .initialization_options
+            .as_ref()
+            .map(Config::from_value)
+        {
+            Some(Ok(Some(c))) => c,
+            Some(Err(e)) => {
+                log::warn(&format!("initializationOptions ignored: {e}"));
+                Config::default()
+            }
+            _ => Config::default(),
+        };
+        {
+            let mut st = self.lock();
+            st.encoding = encoding;
+            st.root = root;
+        }
+        self.configure(config);
+        Ok(InitializeResult {
+            server_info: Some(ServerInfo {
+                name: "gonotes".into(),
+                version: Some(env!("CARGO_PKG_VERSION").into()),
+            }),
+            capabilities: ServerCapabilities {
+                position_encoding: Some(if encoding == Encoding::Utf8 {
+                    PositionEncodingKind::UTF8
+                } else {
+                    PositionEncodingKind::UTF16
+                }),
+                text_document_sync: Some(TextDocumentSyncCapability::Options(
+                    TextDocumentSyncOptions {
+                        open_close: Some(true),
+                        change: Some(TextDocumentSyncKind::INCREMENTAL),
+                        ..Default::default()
+                    },
+                )),
+                hover_provider: Some(HoverProviderCapability::Simple(true)),
+                completion_provider: Some(CompletionOptions {
+                    trigger_characters: Some(vec![".".into()]),
+                    resolve_provider: Some(true),
+                    completion_item: Some(CompletionOptionsCompletionItem {
+                        label_details_support: Some(true),
+                    }),
+                    ..Default::default()
+                }),
+                workspace_symbol_provider: Some(OneOf::Left(true)),
+                code_action_provider: Some(CodeActionProviderCapability::Simple(true)),
+                definition_provider: Some(OneOf::Left(true)),
+                execute_command_provider: Some(ExecuteCommandOptions {
+                    commands: vec![handlers::OPEN_NOTE.into()],
+                    ..Default::default()
+                }),
+                ..Default::default()
+            },
+            offset_encoding: None,
+        })
+    }
+
+    async fn initialized(&self, _: InitializedParams) {
+        self.pull_configuration().await;
+    }
+
+    async fn shutdown(&self) -> Result<()> {
+        self.shutdown.store(true, Ordering::SeqCst);
+        self.send(Job::Stop);
+        Ok(())
+    }
+
+    async fn did_open(&self, p: DidOpenTextDocumentParams) {
+        let uri = p.text_document.uri.as_str().to_string();
+        let lang = Lang::of(&p.text_document.language_id, &uri);
+        if lang == Lang::Markdown {
+            if let Some(path) = self.note_path(&uri) {
+                self.send(Job::Overlay(path, Some(p.text_document.text.clone())));
+            }
+        }
+        let _ = guard("didOpen", || {
+            let mut st = self.lock();
+            let st = &mut *st;
+            let doc = Document::new(
+                lang,
+                p.text_document.version,
+                p.text_document.text,
+                &mut st.parser,
+            );
+            st.docs.insert(uri, doc);
+            Ok(())
+        });
+    }
+
+    async fn did_change(&self, p: DidChangeTextDocumentParams) {
+        let uri = p.text_document.uri.as_str().to_string();
+        let overlay = guard("didChange", || {
+            let mut st = self.lock();
+            let st = &mut *st;
+            let enc = st.encoding;
+            let Some(doc) = st.docs.get_mut(&uri) else {
+                log::info(&format!("didChange for a document that is not open: {uri}"));
+                return Ok(None);
+            };
+            let changes: Vec<Change<'_>> = p
+                .content_changes
+                .iter()
+                .map(|c| Change {
+                    range: c.range.map(|r| (pos(r.start), pos(r.end))),
+                    text: &c.text,
+                })
+                .collect();
+            doc.apply(p.text_document.version, &changes, enc, &mut st.parser);
+            Ok((doc.lang == Lang::Markdown).then(|| doc.text.clone()))
+        });
+        if let Ok(Some(text)) = overlay {
+            if let Some(path) = self.note_path(&uri) {
+                self.send(Job::Overlay(path, Some(text)));
+            }
+        }
+    }
+
+    async fn did_close(&self, p: DidCloseTextDocumentParams) {
+        let uri = p.text_document.uri.as_str().to_string();
+        let lang = self.lock().docs.remove(&uri).map(|d| d.lang);
+        if lang == Some(Lang::Markdown) {
+            if let Some(path) = self.note_path(&uri) {
+                self.send(Job::Overlay(path, None));
+            }
+        }
+    }
+
+    async fn did_change_configuration(&self, p: DidChangeConfigurationParams) {
+        match Config::from_value(&p.settings) {
+            Ok(Some(c)) => self.configure(c),
+            Ok(None) => self.pull_configuration().await,
+            Err(e) => log::warn(&format!("configuration ignored: {e}")),
+        }
+    }
+
+    async fn did_change_watched_files(&self, p: DidChangeWatchedFilesParams) {
+        let paths: Vec<PathBuf> = p
+            .changes
+            .iter()
+            .filter_map(|c| crate::load::uri_to_path(c.uri.as_str()))
+            .collect();
+        if !paths.is_empty() {
+            self.send(Job::Changed(paths));
+        }
+    }
+
+    async fn hover(&self, p: HoverParams) -> Result<Option<Hover>> {
+        guard("hover", || {
+            Ok(handlers::hover(&self.lock(), &self.snapshot.get(), &p))
+        })
+    }
+
+    async fn completion(&self, p: CompletionParams) -> Result<Option<CompletionResponse>> {
+        guard("completion", || {
+            Ok(handlers::completion(&self.lock(), &self.snapshot.get(), &p))
+        })
+    }
+
+    async fn completion_resolve(&self, item: CompletionItem) -> Result<CompletionItem> {
+        guard("completionItem/resolve", || {
+            Ok(handlers::completion_resolve(&self.snapshot.get(), item))
+        })
+    }
+
+    async fn symbol(&self, p: WorkspaceSymbolParams) -> Result<Option<WorkspaceSymbolResponse>> {
+        guard("workspace/symbol", || {
+            Ok(handlers::workspace_symbol(&self.snapshot.get(), &p))
+        })
+    }
+
+    async fn code_action(&self, p: CodeActionParams) -> Result<Option<CodeActionResponse>> {
+        guard("codeAction", || {
+            Ok(handlers::code_action(
+                &self.lock(),
+                &self.snapshot.get(),
+                &p,
+            ))
+        })
+    }
+
+    async fn goto_definition(
+        &self,
+        p: GotoDefinitionParams,
+    ) -> Result<Option<GotoDefinitionResponse>> {
+        guard("definition", || {
+            let st = self.lock();
+            if !st.config.definition {
+                return Ok(None);
+            }
+            Ok(handlers::definition(
+                &st,
+                &self.snapshot.get(),
+                &p.text_document_position_params,
+            ))
+        })
+    }
+
+    async fn execute_command(&self, p: ExecuteCommandParams) -> Result<Option<LSPAny>> {
+        let params = guard("executeCommand", || handlers::open_note_params(&p))?;
+        let shown = self.client.show_document(params).await;
+        match shown {
+            Ok(ok) => Ok(Some(Value::Bool(ok))),
+            Err(e) => {
+                log::warn(&format!("window/showDocument failed: {e}"));
+                Ok(Some(Value::Bool(false)))
+            }
+        }
+    }
+}
+
+impl Backend {
+    /// A message the framing layer could not pass on: answered with the JSON-RPC error.
+    async fn invalid_message(&self, p: Value) -> Result<()> {
+        let code = p.get("code").and_then(Value::as_i64).unwrap_or(-32700);
+        let reason = p
+            .get("reason")
+            .and_then(Value::as_str)
+            .unwrap_or("invalid message")
+            .to_string();
+        log::warn(&format!("invalid message from the client: {reason}"));
+        let mut e = Error::new(tower_lsp_server::jsonrpc::ErrorCode::from(code));
+        e.message = reason.into();
+        Err(e)
+    }
+
+    /// `gonotes/notesAt`: the note locations for the symbol at a position, best first.
+    async fn notes_at(&self, p: TextDocumentPositionParams) -> Result<Vec<handlers::NoteAt>> {
+        guard("gonotes/notesAt", || {
+            Ok(handlers::notes_at(&self.lock(), &self.snapshot.get(), &p))
+        })
+    }
+}
+
+/// Status notification to the client.
+pub enum StatusNotification {}
+
+impl notification::Notification for StatusNotification {
+    type Params = Value;
+    const METHOD: &'static str = "gonotes/status";
+}
+
+/// Runs the server on stdio until `exit`; the exit status is 0 after a `shutdown`, 1 otherwise.
 pub fn run() -> std::process::ExitCode {
-    eprintln!("gonotes lsp: not built yet");
-    std::process::ExitCode::from(2)
+    log::init();
+    let rt = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("gonotes: cannot start the runtime: {e}");
+            return std::process::ExitCode::from(1);
+        }
+    };
+    let shutdown = Arc::new(AtomicBool::new(false));
+    let progress = Arc::new(AtomicBool::new(false));
+    let snapshot = Snapshot::default();
+    let (jobs_tx, jobs_rx) = std::sync::mpsc::channel();
+    let clean = shutdown.clone();
+    rt.block_on(async move {
+        let handle = tokio::runtime::Handle::current();
+        let (service, socket) = LspService::build(|client: Client| {
+            log::attach(client.clone(), handle.clone());
+            let events_client = client.clone();
+            let events_handle = handle.clone();
+            let progress_flag = progress.clone();
+            let token = NumberOrString::String("gonotes/indexing".into());
+            indexer::spawn(snapshot.clone(), jobs_rx, jobs_tx.clone(), move |ev| {
+                let client = events_client.clone();
+                let token = token.clone();
+                let with_progress = progress_flag.load(Ordering::Relaxed);
+                events_handle.spawn(async move {
+                    handlers::report(&client, ev, token, with_progress).await
+                });
+            });
+            Backend {
+                client,
+                state: Mutex::new(State {
+                    encoding: Encoding::Utf16,
+                    docs: HashMap::new(),
+                    config: Config::default(),
+                    root: None,
+                    parser: crate::go::parser(),
+                    note_roots: Vec::new(),
+                }),
+                snapshot: snapshot.clone(),
+                jobs: Mutex::new(jobs_tx.clone()),
+                shutdown: shutdown.clone(),
+                progress: progress.clone(),
+                can_configure: AtomicBool::new(false),
+            }
+        })
+        .custom_method("gonotes/notesAt", Backend::notes_at)
+        .custom_method(frames::INVALID, Backend::invalid_message)
+        .finish();
+        let (to_server, from_pump) = tokio::io::duplex(1 << 16);
+        tokio::spawn(frames::pump(tokio::io::stdin(), to_server));
+        Server::new(from_pump, tokio::io::stdout(), socket)
+            .concurrency_level(1)
+            .serve(service)
+            .await;
+    });
+    let code = if clean.load(Ordering::SeqCst) { 0 } else { 1 };
+    // stdin's reader thread may still be blocked: end the process now
+    std::process::exit(code);
 }

@@ -1,0 +1,67 @@
+//! Telling the client about indexing: `$/progress` when it supports work-done progress, the
+//! `gonotes/status` notification always, and a log line.
+
+use serde_json::json;
+use tower_lsp_server::Client;
+use tower_lsp_server::ls_types::notification::Progress;
+use tower_lsp_server::ls_types::*;
+
+use crate::lsp::StatusNotification;
+use crate::lsp::indexer::Event;
+use crate::lsp::log;
+
+pub async fn report(client: &Client, ev: Event, token: NumberOrString, with_progress: bool) {
+    match ev {
+        Event::Started { full } => {
+            client.send_notification::<StatusNotification>(json!({ "state": "indexing", "notes": 0, "sections": 0, "skipped": 0, "message": "indexing notes" })).await;
+            if with_progress
+                && full
+                && client
+                    .create_work_done_progress(token.clone())
+                    .await
+                    .is_ok()
+            {
+                let begin = WorkDoneProgress::Begin(WorkDoneProgressBegin {
+                    title: "gonotes: indexing notes".into(),
+                    ..Default::default()
+                });
+                client
+                    .send_notification::<Progress>(ProgressParams {
+                        token,
+                        value: ProgressParamsValue::WorkDone(begin),
+                    })
+                    .await;
+            }
+        }
+        Event::Done {
+            notes,
+            sections,
+            skipped,
+            millis,
+            full,
+        } => {
+            for s in &skipped {
+                log::warn(&format!("skipped {}: {}", s.path.display(), s.reason));
+            }
+            let message = format!(
+                "{notes} notes, {sections} sections indexed in {millis} ms; {} skipped",
+                skipped.len()
+            );
+            log::info(&message);
+            if with_progress && full {
+                let end = WorkDoneProgress::End(WorkDoneProgressEnd {
+                    message: Some(message.clone()),
+                });
+                client
+                    .send_notification::<Progress>(ProgressParams {
+                        token,
+                        value: ProgressParamsValue::WorkDone(end),
+                    })
+                    .await;
+            }
+            client
+                .send_notification::<StatusNotification>(json!({ "state": "ready", "notes": notes, "sections": sections, "skipped": skipped.len(), "message": message }))
+                .await;
+        }
+    }
+}

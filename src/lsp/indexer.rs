@@ -1,0 +1,139 @@
+//! Indexing off the message loop: one thread owns the parsed notes, takes requests (new
+//! options, changed paths, open note buffers), debounces them, and publishes each new index as
+//! an immutable snapshot. Requests meanwhile are answered from the last complete snapshot.
+
+use std::path::PathBuf;
+use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use crate::index::Index;
+use crate::load::{self, LoadOptions, NoteSet, Skipped};
+
+/// How long the indexer waits for more changes before it re-indexes.
+const DEBOUNCE: Duration = Duration::from_millis(40);
+
+pub enum Job {
+    /// New options: walk everything again (and watch the new folders).
+    Configure(LoadOptions),
+    /// Files changed on disk (from the watcher or the client).
+    Changed(Vec<PathBuf>),
+    /// An open note's buffer, or `None` when it closes.
+    Overlay(PathBuf, Option<String>),
+    Stop,
+}
+
+/// What the indexer tells the server.
+pub enum Event {
+    Started {
+        full: bool,
+    },
+    Done {
+        notes: usize,
+        sections: usize,
+        skipped: Vec<Skipped>,
+        millis: u128,
+        full: bool,
+    },
+}
+
+/// The latest complete index, shared.
+#[derive(Clone, Default)]
+pub struct Snapshot(Arc<Mutex<Arc<Index>>>);
+
+impl Snapshot {
+    pub fn get(&self) -> Arc<Index> {
+        self.0.lock().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+    fn set(&self, index: Index) {
+        *self.0.lock().unwrap_or_else(|e| e.into_inner()) = Arc::new(index);
+    }
+}
+
+pub fn spawn(
+    snapshot: Snapshot,
+    jobs: Receiver<Job>,
+    jobs_tx: Sender<Job>,
+    events: impl Fn(Event) + Send + 'static,
+) {
+    let spawned = std::thread::Builder::new()
+        .name("gonotes-indexer".into())
+        .spawn(move || {
+            let mut set = NoteSet::new();
+            let mut opts: Option<LoadOptions> = None;
+            let mut watcher: Option<notify::RecommendedWatcher> = None;
+            loop {
+                let Ok(first) = jobs.recv() else { return };
+                let mut batch = vec![first];
+                // debounce: gather what else arrives soon
+                loop {
+                    match jobs.recv_timeout(DEBOUNCE) {
+                        Ok(j) => batch.push(j),
+                        Err(RecvTimeoutError::Timeout) => break,
+                        Err(RecvTimeoutError::Disconnected) => return,
+                    }
+                }
+                let mut full = false;
+                let mut changed: Vec<PathBuf> = Vec::new();
+                let mut overlays_changed = false;
+                for job in batch {
+                    match job {
+                        Job::Stop => return,
+                        Job::Configure(o) => {
+                            let tx = jobs_tx.clone();
+                            watcher = match load::watch(&o.paths, move |paths| {
+                                let _ = tx.send(Job::Changed(paths));
+                            }) {
+                                Ok(w) => Some(w),
+                                Err(e) => {
+                                    eprintln!("gonotes: cannot watch note folders: {e}");
+                                    None
+                                }
+                            };
+                            opts = Some(o);
+                            full = true;
+                        }
+                        Job::Changed(paths) => changed.extend(paths),
+                        Job::Overlay(path, text) => {
+                            if let Some(o) = &opts {
+                                match text {
+                                    Some(t) => set.set_overlay(path, t, o),
+                                    None => {
+                                        set.clear_overlay(&path);
+                                    }
+                                }
+                                overlays_changed = true;
+                            }
+                        }
+                    }
+                }
+                let _ = &watcher;
+                let Some(o) = &opts else { continue };
+                let started = Instant::now();
+                let refresh = if full {
+                    events(Event::Started { full: true });
+                    set.refresh_all(o)
+                } else {
+                    changed.sort();
+                    changed.dedup();
+                    set.refresh_paths(&changed, o)
+                };
+                if !(full || refresh.changed() || overlays_changed) {
+                    continue;
+                }
+                let index = set.index();
+                let stats = index.stats();
+                snapshot.set(index);
+                events(Event::Done {
+                    notes: stats.notes,
+                    sections: stats.sections,
+                    skipped: set.skipped(),
+                    millis: started.elapsed().as_millis(),
+                    full,
+                });
+            }
+        });
+    if let Err(e) = spawned {
+        eprintln!("gonotes: cannot start the indexer: {e}");
+    }
+}
