@@ -49,6 +49,7 @@ M.defaults = {
   definition = false,
   capabilities = nil,
   on_attach = nil, -- function(client, bufnr)
+  on_exit = nil, -- function(code, signal, client_id)
   hover_keymap = nil, -- e.g. 'K': buffer-local map to require('gonotes').hover()
   handlers = nil, -- extra handlers, merged over the ones below
 }
@@ -259,6 +260,7 @@ local function client_config(root_dir)
       end
       return true
     end,
+    on_exit = config.on_exit,
     on_attach = function(client, bufnr)
       if config.hover_keymap then
         vim.api.nvim_buf_set_keymap(bufnr, 'n', config.hover_keymap, '', {

@@ -49,10 +49,14 @@ local function all_clients()
   return vim.lsp.get_active_clients()
 end
 
+local server_exit -- set if the server process ends while the test runs
 local gonotes = dofile(repo .. '/editors/neovim/gonotes.lua')
 gonotes.setup({
   cmd = { server, 'lsp' },
   notes = { paths = { project .. '/mynotes' }, builtin = true },
+  on_exit = function(code, signal)
+    server_exit = string.format('exit code %s, signal %s', tostring(code), tostring(signal))
+  end,
 })
 
 -- Position (0-based line, UTF-16 character inside the word) of `needle` in `bufnr`.
@@ -107,10 +111,13 @@ local function test_body()
   local client
   local attached = vim.wait(ATTACH_MS, function()
     client = gonotes.client(bufnr)
-    return client ~= nil and client.initialized == true and client.server_capabilities ~= nil
+    return server_exit ~= nil
+      or (client ~= nil and client.initialized == true and client.server_capabilities ~= nil)
   end, 50)
+  attached = attached and server_exit == nil
   if not check('gonotes client attached and initialized', attached,
-      'no initialized client after ' .. ATTACH_MS .. ' ms') then
+      server_exit and ('the server process ended first (' .. server_exit .. ')')
+      or ('no initialized client after ' .. ATTACH_MS .. ' ms')) then
     return
   end
   check('one client per root (reused, not duplicated)', #vim.tbl_filter(function(c)

@@ -91,7 +91,7 @@ export GONOTES_RESULT="$tmp/result"
 export GONOTES_LOG="${GONOTES_LOG:-info}"
 
 echo "# nvim: $(nvim --version | head -n 1)"
-echo "# server: $server"
+echo "# server: $server (modified $(date -r "$server" '+%Y-%m-%d %H:%M:%S'))"
 
 cd "$proj" || fail_early "cannot enter $proj"
 # `timeout` is only a backstop: every wait inside init.lua is bounded on its own.
