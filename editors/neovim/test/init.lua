@@ -22,6 +22,12 @@ local function out(line)
   io.stdout:flush()
 end
 
+-- Headless Neovim writes messages to the terminal without a newline; keep them on
+-- their own lines so the report stays readable.
+vim.notify = function(msg, level)
+  out('# notify: ' .. tostring(msg):gsub('\n', ' ') .. ' (level ' .. tostring(level) .. ')')
+end
+
 local function check(name, ok, detail)
   if ok then
     passed = passed + 1
@@ -195,6 +201,38 @@ local function test_body()
     if vim.api.nvim_win_get_config(win).relative ~= '' then
       pcall(vim.api.nvim_win_close, win, true)
     end
+  end
+
+  -- 8. "Open note" code action -> workspace/executeCommand gonotes.openNote -> the server's
+  --    window/showDocument opens the note (on 0.7 through gonotes.lua's own handler)
+  pos = position_of(bufnr, 'Gosched')
+  response, err = request(bufnr, client.id, 'textDocument/codeAction', {
+    textDocument = { uri = vim.uri_from_bufnr(bufnr) },
+    range = { start = pos, ['end'] = pos },
+    context = { diagnostics = {} },
+  })
+  local action
+  for _, a in ipairs(response and type(response.result) == 'table' and response.result or {}) do
+    if type(a.title) == 'string' and a.title:find('^Open note') then
+      action = a
+      break
+    end
+  end
+  local command = action and (type(action.command) == 'table' and action.command or action)
+  if check('code action "Open note: ..." on rt.Gosched', command ~= nil and command.command == 'gonotes.openNote',
+      err or ('actions were: ' .. short(vim.inspect(response and response.result)))) then
+    request(bufnr, client.id, 'workspace/executeCommand', {
+      command = command.command,
+      arguments = command.arguments,
+    })
+    local opened = vim.wait(FLOAT_MS, function()
+      return vim.api.nvim_get_current_buf() ~= bufnr
+        and vim.api.nvim_get_current_line():find('让出当前时间片', 1, true) ~= nil
+    end, 50)
+    check('gonotes.openNote opens the note at the Gosched line', opened,
+      'now at ' .. vim.api.nvim_buf_get_name(0) .. ':' .. vim.api.nvim_win_get_cursor(0)[1]
+        .. ': ' .. short(vim.api.nvim_get_current_line()))
+    vim.api.nvim_set_current_buf(bufnr)
   end
 end
 
