@@ -1,13 +1,13 @@
 //! Logs: stderr always (stdout carries the protocol alone), and `window/logMessage` once a
 //! client is attached. `GONOTES_LOG=error|warn|info|debug` sets the level (default `info`).
 
-use std::sync::OnceLock;
+use std::sync::{Mutex, OnceLock};
 
 use tower_lsp_server::Client;
 use tower_lsp_server::ls_types::MessageType;
 
 static LEVEL: OnceLock<u8> = OnceLock::new();
-static CLIENT: OnceLock<(Client, tokio::runtime::Handle)> = OnceLock::new();
+static CLIENT: Mutex<Option<(Client, tokio::runtime::Handle)>> = Mutex::new(None);
 
 pub fn init() {
     let level = match std::env::var("GONOTES_LOG")
@@ -24,8 +24,9 @@ pub fn init() {
     let _ = LEVEL.set(level);
 }
 
+/// Sends later log lines to this session's client too.
 pub fn attach(client: Client, handle: tokio::runtime::Handle) {
-    let _ = CLIENT.set((client, handle));
+    *CLIENT.lock().unwrap_or_else(|e| e.into_inner()) = Some((client, handle));
 }
 
 fn emit(level: u8, typ: MessageType, tag: &str, msg: &str) {
@@ -33,8 +34,8 @@ fn emit(level: u8, typ: MessageType, tag: &str, msg: &str) {
         return;
     }
     eprintln!("gonotes {tag}: {msg}");
-    if let Some((client, handle)) = CLIENT.get() {
-        let client = client.clone();
+    let attached = CLIENT.lock().unwrap_or_else(|e| e.into_inner()).clone();
+    if let Some((client, handle)) = attached {
         let msg = msg.to_string();
         handle.spawn(async move { client.log_message(typ, msg).await });
     }

@@ -4,8 +4,8 @@
 //! runs on its own thread ([`indexer`]) and requests read the last complete snapshot.
 
 mod config;
-mod documents;
-mod frames;
+pub mod documents;
+pub mod frames;
 mod handlers;
 mod indexer;
 mod log;
@@ -432,55 +432,63 @@ pub fn run() -> std::process::ExitCode {
             return std::process::ExitCode::from(1);
         }
     };
+    let clean = rt.block_on(serve(tokio::io::stdin(), tokio::io::stdout()));
+    // stdin's reader thread may still be blocked: end the process now
+    std::process::exit(if clean { 0 } else { 1 });
+}
+
+/// Serves one session over `input`/`output` until `exit` or the end of `input`; true when the
+/// client asked for `shutdown` first. Must run inside a tokio runtime.
+pub async fn serve<I, O>(input: I, output: O) -> bool
+where
+    I: tokio::io::AsyncRead + Unpin + Send + 'static,
+    O: tokio::io::AsyncWrite + Unpin + Send + 'static,
+{
     let shutdown = Arc::new(AtomicBool::new(false));
     let progress = Arc::new(AtomicBool::new(false));
     let snapshot = Snapshot::default();
     let (jobs_tx, jobs_rx) = std::sync::mpsc::channel();
-    let clean = shutdown.clone();
-    rt.block_on(async move {
-        let handle = tokio::runtime::Handle::current();
-        let (service, socket) = LspService::build(|client: Client| {
-            log::attach(client.clone(), handle.clone());
-            let events_client = client.clone();
-            let events_handle = handle.clone();
-            let progress_flag = progress.clone();
-            let token = NumberOrString::String("gonotes/indexing".into());
-            indexer::spawn(snapshot.clone(), jobs_rx, jobs_tx.clone(), move |ev| {
-                let client = events_client.clone();
-                let token = token.clone();
-                let with_progress = progress_flag.load(Ordering::Relaxed);
-                events_handle.spawn(async move {
-                    handlers::report(&client, ev, token, with_progress).await
-                });
-            });
-            Backend {
-                client,
-                state: Mutex::new(State {
-                    encoding: Encoding::Utf16,
-                    docs: HashMap::new(),
-                    config: Config::default(),
-                    root: None,
-                    parser: crate::go::parser(),
-                    note_roots: Vec::new(),
-                }),
-                snapshot: snapshot.clone(),
-                jobs: Mutex::new(jobs_tx.clone()),
-                shutdown: shutdown.clone(),
-                progress: progress.clone(),
-                can_configure: AtomicBool::new(false),
-            }
-        })
-        .custom_method("gonotes/notesAt", Backend::notes_at)
-        .custom_method(frames::INVALID, Backend::invalid_message)
-        .finish();
-        let (to_server, from_pump) = tokio::io::duplex(1 << 16);
-        tokio::spawn(frames::pump(tokio::io::stdin(), to_server));
-        Server::new(from_pump, tokio::io::stdout(), socket)
-            .concurrency_level(1)
-            .serve(service)
-            .await;
-    });
-    let code = if clean.load(Ordering::SeqCst) { 0 } else { 1 };
-    // stdin's reader thread may still be blocked: end the process now
-    std::process::exit(code);
+    let handle = tokio::runtime::Handle::current();
+    let stop = jobs_tx.clone();
+    let (service, socket) = LspService::build(|client: Client| {
+        log::attach(client.clone(), handle.clone());
+        let events_client = client.clone();
+        let events_handle = handle.clone();
+        let progress_flag = progress.clone();
+        let token = NumberOrString::String("gonotes/indexing".into());
+        indexer::spawn(snapshot.clone(), jobs_rx, jobs_tx.clone(), move |ev| {
+            let client = events_client.clone();
+            let token = token.clone();
+            let with_progress = progress_flag.load(Ordering::Relaxed);
+            events_handle
+                .spawn(async move { handlers::report(&client, ev, token, with_progress).await });
+        });
+        Backend {
+            client,
+            state: Mutex::new(State {
+                encoding: Encoding::Utf16,
+                docs: HashMap::new(),
+                config: Config::default(),
+                root: None,
+                parser: crate::go::parser(),
+                note_roots: Vec::new(),
+            }),
+            snapshot: snapshot.clone(),
+            jobs: Mutex::new(jobs_tx.clone()),
+            shutdown: shutdown.clone(),
+            progress: progress.clone(),
+            can_configure: AtomicBool::new(false),
+        }
+    })
+    .custom_method("gonotes/notesAt", Backend::notes_at)
+    .custom_method(frames::INVALID, Backend::invalid_message)
+    .finish();
+    let (to_server, from_pump) = tokio::io::duplex(1 << 16);
+    tokio::spawn(frames::pump(input, to_server));
+    Server::new(from_pump, output, socket)
+        .concurrency_level(1)
+        .serve(service)
+        .await;
+    let _ = stop.send(Job::Stop);
+    shutdown.load(Ordering::SeqCst)
 }
