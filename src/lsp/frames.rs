@@ -13,8 +13,13 @@ const MAX_MESSAGE: usize = 256 * 1024 * 1024;
 
 pub const INVALID: &str = "gonotes/invalidMessage";
 
-/// Copies frames from `input` to `output` until `input` ends.
-pub async fn pump(input: impl AsyncRead + Unpin, mut output: impl AsyncWrite + Unpin) {
+/// Copies frames from `input` to `output` until `input` ends or an `exit` notification has
+/// passed, which it signals on `exit`.
+pub async fn pump(
+    input: impl AsyncRead + Unpin,
+    mut output: impl AsyncWrite + Unpin,
+    exit: std::sync::Arc<tokio::sync::Notify>,
+) {
     let mut r = BufReader::new(input);
     let mut line = Vec::new();
     loop {
@@ -64,8 +69,12 @@ pub async fn pump(input: impl AsyncRead + Unpin, mut output: impl AsyncWrite + U
             forward(&mut output, invalid(-32600, "message too large")).await;
             continue;
         }
+        let mut is_exit = false;
         let msg = match serde_json::from_slice::<Value>(&body) {
-            Ok(v) if is_message(&v) => body,
+            Ok(v) if is_message(&v) => {
+                is_exit = v.get("method").and_then(Value::as_str) == Some("exit");
+                body
+            }
             Ok(_) => invalid(
                 -32600,
                 "not a JSON-RPC 2.0 request, notification or response",
@@ -73,6 +82,10 @@ pub async fn pump(input: impl AsyncRead + Unpin, mut output: impl AsyncWrite + U
             Err(e) => invalid(-32700, &format!("not JSON: {e}")),
         };
         if !forward(&mut output, msg).await {
+            return;
+        }
+        if is_exit {
+            exit.notify_one();
             return;
         }
     }

@@ -38,11 +38,19 @@ pub struct State {
     pub note_roots: Vec<PathBuf>,
 }
 
+/// What handlers and spawned tasks share.
+pub struct Shared {
+    state: Mutex<State>,
+    jobs: Mutex<Sender<Job>>,
+    /// The configuration as received so far: each new value is merged over it, so a client
+    /// that answers `{}` or sends one field does not reset the rest.
+    config_value: Mutex<Value>,
+}
+
 pub struct Backend {
     client: Client,
-    state: Mutex<State>,
+    shared: Arc<Shared>,
     snapshot: Snapshot,
-    jobs: Mutex<Sender<Job>>,
     shutdown: Arc<AtomicBool>,
     progress: Arc<AtomicBool>,
     can_configure: AtomicBool,
@@ -66,7 +74,7 @@ fn guard<T>(what: &str, f: impl FnOnce() -> Result<T>) -> Result<T> {
     }
 }
 
-impl Backend {
+impl Shared {
     fn lock(&self) -> std::sync::MutexGuard<'_, State> {
         self.state.lock().unwrap_or_else(|e| e.into_inner())
     }
@@ -79,8 +87,29 @@ impl Backend {
             .send(job);
     }
 
-    /// Applies a configuration: new load options go to the indexer.
-    fn configure(&self, config: Config) {
+    /// Merges a configuration value over what the server has, and re-indexes with the result.
+    /// A value of the wrong shape is logged and ignored.
+    fn configure(&self, value: &Value) {
+        let value = value.get("gonotes").unwrap_or(value);
+        if value.is_null() {
+            return;
+        }
+        let config = {
+            let mut cur = self.config_value.lock().unwrap_or_else(|e| e.into_inner());
+            let mut merged = cur.clone();
+            merge(&mut merged, value);
+            match Config::from_value(&merged) {
+                Ok(Some(c)) => {
+                    *cur = merged;
+                    c
+                }
+                Ok(None) => return,
+                Err(e) => {
+                    log::warn(&format!("configuration ignored: {e}"));
+                    return;
+                }
+            }
+        };
         let opts = {
             let mut st = self.lock();
             st.config = config;
@@ -88,42 +117,63 @@ impl Backend {
             st.note_roots = opts.paths.clone();
             opts
         };
+        let folders: Vec<String> = opts.paths.iter().map(|p| p.display().to_string()).collect();
         log::info(&format!(
             "notes: {} (built-in notes {})",
-            if opts.paths.is_empty() {
+            if folders.is_empty() {
                 "no folders".to_string()
             } else {
-                opts.paths
-                    .iter()
-                    .map(|p| p.display().to_string())
-                    .collect::<Vec<_>>()
-                    .join(", ")
+                folders.join(", ")
             },
             if opts.builtin { "on" } else { "off" }
         ));
         self.send(Job::Configure(opts));
     }
+}
 
-    async fn pull_configuration(&self) {
+/// Deep-merges `new` into `base`: objects key by key, anything else replaced.
+fn merge(base: &mut Value, new: &Value) {
+    match (base, new) {
+        (Value::Object(b), Value::Object(n)) => {
+            for (k, v) in n {
+                merge(b.entry(k.clone()).or_insert(Value::Null), v);
+            }
+        }
+        (b, n) => *b = n.clone(),
+    }
+}
+
+impl Backend {
+    fn lock(&self) -> std::sync::MutexGuard<'_, State> {
+        self.shared.lock()
+    }
+
+    fn send(&self, job: Job) {
+        self.shared.send(job);
+    }
+
+    /// Asks the client for the `gonotes` section in a task of its own: the message queue goes
+    /// on while the client answers.
+    fn pull_configuration(&self) {
         if !self.can_configure.load(Ordering::Relaxed) {
             return;
         }
-        let item = ConfigurationItem {
-            scope_uri: None,
-            section: Some("gonotes".into()),
-        };
-        match self.client.configuration(vec![item]).await {
-            Ok(values) => {
-                if let Some(v) = values.first() {
-                    match Config::from_value(v) {
-                        Ok(Some(c)) => self.configure(c),
-                        Ok(None) => {}
-                        Err(e) => log::warn(&format!("configuration ignored: {e}")),
+        let client = self.client.clone();
+        let shared = self.shared.clone();
+        tokio::spawn(async move {
+            let item = ConfigurationItem {
+                scope_uri: None,
+                section: Some("gonotes".into()),
+            };
+            match client.configuration(vec![item]).await {
+                Ok(values) => {
+                    if let Some(v) = values.first() {
+                        shared.configure(v);
                     }
                 }
+                Err(e) => log::warn(&format!("workspace/configuration failed: {e}")),
             }
-            Err(e) => log::warn(&format!("workspace/configuration failed: {e}")),
-        }
+        });
     }
 
     /// Whether `uri` names a note file the server indexes.
@@ -177,24 +227,14 @@ impl LanguageServer for Backend {
             .map(|f| f.uri.clone())
             .or(params.root_uri.clone())
             .and_then(|u| crate::load::uri_to_path(u.as_str()));
-        let config = match params
-            .initialization_options
-            .as_ref()
-            .map(Config::from_value)
-        {
-            Some(Ok(Some(c))) => c,
-            Some(Err(e)) => {
-                log::warn(&format!("initializationOptions ignored: {e}"));
-                Config::default()
-            }
-            _ => Config::default(),
-        };
         {
             let mut st = self.lock();
             st.encoding = encoding;
             st.root = root;
         }
-        self.configure(config);
+        let empty = Value::Object(Default::default());
+        self.shared
+            .configure(params.initialization_options.as_ref().unwrap_or(&empty));
         Ok(InitializeResult {
             server_info: Some(ServerInfo {
                 name: "gonotes".into(),
@@ -236,7 +276,7 @@ impl LanguageServer for Backend {
     }
 
     async fn initialized(&self, _: InitializedParams) {
-        self.pull_configuration().await;
+        self.pull_configuration();
     }
 
     async fn shutdown(&self) -> Result<()> {
@@ -306,10 +346,11 @@ impl LanguageServer for Backend {
     }
 
     async fn did_change_configuration(&self, p: DidChangeConfigurationParams) {
-        match Config::from_value(&p.settings) {
-            Ok(Some(c)) => self.configure(c),
-            Ok(None) => self.pull_configuration().await,
-            Err(e) => log::warn(&format!("configuration ignored: {e}")),
+        let settings = p.settings.get("gonotes").unwrap_or(&p.settings);
+        if settings.is_null() {
+            self.pull_configuration();
+        } else {
+            self.shared.configure(settings);
         }
     }
 
@@ -465,16 +506,19 @@ where
         });
         Backend {
             client,
-            state: Mutex::new(State {
-                encoding: Encoding::Utf16,
-                docs: HashMap::new(),
-                config: Config::default(),
-                root: None,
-                parser: crate::go::parser(),
-                note_roots: Vec::new(),
+            shared: Arc::new(Shared {
+                state: Mutex::new(State {
+                    encoding: Encoding::Utf16,
+                    docs: HashMap::new(),
+                    config: Config::default(),
+                    root: None,
+                    parser: crate::go::parser(),
+                    note_roots: Vec::new(),
+                }),
+                jobs: Mutex::new(jobs_tx.clone()),
+                config_value: Mutex::new(Value::Object(Default::default())),
             }),
             snapshot: snapshot.clone(),
-            jobs: Mutex::new(jobs_tx.clone()),
             shutdown: shutdown.clone(),
             progress: progress.clone(),
             can_configure: AtomicBool::new(false),
@@ -484,11 +528,19 @@ where
     .custom_method(frames::INVALID, Backend::invalid_message)
     .finish();
     let (to_server, from_pump) = tokio::io::duplex(1 << 16);
-    tokio::spawn(frames::pump(input, to_server));
-    Server::new(from_pump, output, socket)
+    let exit = Arc::new(tokio::sync::Notify::new());
+    tokio::spawn(frames::pump(input, to_server, exit.clone()));
+    let server = Server::new(from_pump, output, socket)
         .concurrency_level(1)
-        .serve(service)
-        .await;
+        .serve(service);
+    // `exit` ends the session even while a handler still waits on a client that will not answer
+    tokio::select! {
+        () = server => {}
+        () = async {
+            exit.notified().await;
+            tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+        } => {}
+    }
     let _ = stop.send(Job::Stop);
     shutdown.load(Ordering::SeqCst)
 }
