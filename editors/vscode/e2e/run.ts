@@ -388,6 +388,7 @@ async function vscodeChecks(vsix: string, workspace: string): Promise<void> {
         'editor.hover.delay': 200,
         'editor.minimap.enabled': false,
         'window.menuBarVisibility': 'compact',
+        'git.openRepositoryInParentFolders': 'never', // the test workspace may sit inside a git checkout
         'gonotes.trace.server': 'messages',
         // builtin notes are on by default: gonotes.notes.paths stays unset
       },
@@ -509,13 +510,19 @@ async function vscodeChecks(vsix: string, workspace: string): Promise<void> {
       await until('the Search Notes quick pick', 10000, async () =>
         ((await input.getAttribute('placeholder')) ?? '').includes('search your notes') ? true : undefined,
       );
-      await pg.keyboard.type('互斥');
+      // Chinese arrives as one committed IME string, not key by key: fill() is what a person's input method does
+      await input.fill('互斥');
       const row = pg.locator('.quick-input-list .monaco-list-row', { hasText: '互斥锁' }).first();
       await row.waitFor({ state: 'visible', timeout: 15000 });
+      // the quick pick is done searching (no busy bar) and the row is still there
+      await pg.locator('.quick-input-widget .monaco-progress-container.active').waitFor({ state: 'hidden', timeout: 10000 });
+      await row.waitFor({ state: 'visible', timeout: 5000 });
       log(`  first row: ${(await textOf(pg, '.quick-input-list .monaco-list-row')).split('\n').slice(0, 3).join(' | ')}`);
       await pg.screenshot({ path: path.join(shots, 'search-notes.png') });
       await row.click();
       await until('a note (.md) in the active editor', 15000, async () => ((await activeTab(pg)).endsWith('.md') ? true : undefined));
+      // opened at the section: its heading is on screen
+      await pg.locator('.editor-group-container.active .view-lines', { hasText: '互斥锁' }).waitFor({ state: 'visible', timeout: 10000 });
       await pg.screenshot({ path: path.join(shots, 'search-notes-opened.png') });
     }, [ready]);
 
@@ -537,7 +544,9 @@ async function vscodeChecks(vsix: string, workspace: string): Promise<void> {
         }
         return undefined;
       });
-      log(`  opened: ${await activeTab(pg)}`);
+      await pg.locator('.editor-group-container.active .view-lines', { hasText: 'sync.Once' }).waitFor({ state: 'visible', timeout: 10000 });
+      log(`  opened: ${await activeTab(pg)} at ${(await textOf(pg, '#status\\.editor\\.selection')).trim()}`);
+      await pg.screenshot({ path: path.join(shots, 'open-note-for-symbol.png') });
     }, [ready]);
   } finally {
     await browser?.close().catch(() => undefined);

@@ -10,7 +10,6 @@ import {
   LanguageClient,
   RevealOutputChannelOn,
   State,
-  TransportKind,
   WorkspaceSymbolRequest,
   type ConfigurationParams,
   type LanguageClientOptions,
@@ -81,8 +80,9 @@ async function showStartError(message: string): Promise<void> {
 function makeClient(serverPath: string): LanguageClient {
   const serverOptions: ServerOptions = {
     command: serverPath,
+    // No `transport`: TransportKind.stdio would append `--stdio`, which `gonotes lsp` refuses;
+    // without it the client still talks over the process's stdin/stdout.
     args: ['lsp'],
-    transport: TransportKind.stdio,
     options: { env: { ...process.env } },
   };
   const clientOptions: LanguageClientOptions = {
@@ -218,12 +218,13 @@ async function runningClient(): Promise<LanguageClient | undefined> {
 async function openPick(pick: NotePick): Promise<void> {
   const uri = vscode.Uri.parse(pick.uri);
   const doc = await vscode.workspace.openTextDocument(uri);
-  const editor = await vscode.window.showTextDocument(doc, { preview: true });
-  if (pick.range) {
-    const start = new vscode.Position(pick.range.start.line, pick.range.start.character);
-    editor.selection = new vscode.Selection(start, start);
-    editor.revealRange(new vscode.Range(start, start), vscode.TextEditorRevealType.AtTop);
+  if (pick.range === undefined) {
+    await vscode.window.showTextDocument(doc, { preview: true });
+    return;
   }
+  const start = new vscode.Position(pick.range.start.line, pick.range.start.character);
+  const editor = await vscode.window.showTextDocument(doc, { preview: true, selection: new vscode.Range(start, start) });
+  editor.revealRange(new vscode.Range(start, start), vscode.TextEditorRevealType.AtTop);
 }
 
 type PickItem = vscode.QuickPickItem & { pick: NotePick };
@@ -272,6 +273,10 @@ async function searchNotes(): Promise<void> {
     if (timer !== undefined) {
       clearTimeout(timer);
     }
+    // Rows answering an older query must not linger (nor be picked) while the new one runs.
+    cts?.cancel();
+    qp.items = [];
+    qp.busy = true;
     timer = setTimeout(() => query(value), 100);
   });
   qp.onDidAccept(() => {
