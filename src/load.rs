@@ -52,7 +52,11 @@ pub fn note_files(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<Skipped>) {
     for root in paths {
         match std::fs::metadata(root) {
             Ok(m) if m.is_dir() => walk(root, &mut files, &mut skipped, &mut seen_dirs, 0),
-            Ok(_) => files.push(root.clone()),
+            Ok(m) if m.is_file() => files.push(root.clone()),
+            Ok(_) => skipped.push(Skipped {
+                path: root.clone(),
+                reason: "not a regular file".into(),
+            }),
             Err(e) => skipped.push(Skipped {
                 path: root.clone(),
                 reason: format!("cannot read: {e}"),
@@ -111,8 +115,14 @@ fn walk(
                 continue;
             }
             walk(&path, files, skipped, seen, depth + 1);
-        } else if is_note_file(&path) {
+        } else if is_note_file(&path) && meta.is_file() {
+            // regular files only: a FIFO or a device named `x.md` would block the reader
             files.push(path);
+        } else if is_note_file(&path) {
+            skipped.push(Skipped {
+                path,
+                reason: "not a regular file".into(),
+            });
         }
     }
 }
@@ -282,7 +292,7 @@ impl NoteSet {
                 present.extend(note_files(std::slice::from_ref(p)).0);
                 continue;
             }
-            if inside && is_note_file(p) && meta.is_ok_and(|m| m.is_file()) {
+            if inside && is_note_file(p) && meta.as_ref().is_ok_and(|m| m.is_file()) {
                 present.push(p.clone());
                 continue;
             }
@@ -439,6 +449,9 @@ fn parse_files(
 /// Reads one note file; the error is the reason it is skipped.
 pub fn read_note(path: &Path, aliases: &Aliases, limits: Limits) -> Result<Note, String> {
     let meta = std::fs::metadata(path).map_err(|e| format!("cannot read: {e}"))?;
+    if !meta.is_file() {
+        return Err("not a regular file".into());
+    }
     if meta.len() > limits.max_bytes as u64 {
         return Err(notes::Skip::TooLarge {
             bytes: meta.len() as usize,

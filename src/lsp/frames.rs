@@ -43,11 +43,13 @@ pub async fn pump(
             if let Some(i) = t.to_ascii_lowercase().find("content-length:") {
                 saw_header = true;
                 len = t[i + "content-length:".len()..].trim().parse().ok();
-            } else if t.contains(':') && saw_header {
-                // another header (Content-Type): fine
+            } else if is_header(t) {
+                // another header (Content-Type): a frame starts, with or without a length
+                saw_header = true;
             } else {
-                // garbage before a header: skip the line
+                // garbage between frames: skip the line
                 saw_header = false;
+                len = None;
             }
         }
         let Some(n) = len else {
@@ -89,6 +91,13 @@ pub async fn pump(
             return;
         }
     }
+}
+
+/// `Name: value`, the name a token.
+fn is_header(line: &str) -> bool {
+    line.split_once(':').is_some_and(|(name, _)| {
+        !name.is_empty() && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+    })
 }
 
 fn is_message(v: &Value) -> bool {

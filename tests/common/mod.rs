@@ -19,6 +19,8 @@ pub struct Client {
     /// Notifications and server requests seen so far, in order.
     pub seen: Vec<Value>,
     pub cache: tempfile_dir::TempDir,
+    /// Error replies with a null id seen so far (answers to frames that could not be read).
+    pub null_id_errors: usize,
     /// What `workspace/configuration` answers.
     pub configuration: Value,
 }
@@ -115,6 +117,7 @@ impl Client {
             seen: Vec::new(),
             cache,
             configuration: Value::Null,
+            null_id_errors: 0,
         }
     }
 
@@ -149,6 +152,9 @@ impl Client {
     pub fn recv(&mut self, timeout: Duration) -> Option<Value> {
         match self.rx.recv_timeout(timeout) {
             Ok(v) => {
+                if v.get("id") == Some(&Value::Null) && v.get("error").is_some() {
+                    self.null_id_errors += 1;
+                }
                 if v.get("method").is_some() {
                     if let Some(id) = v.get("id").cloned() {
                         let result = match v["method"].as_str() {
