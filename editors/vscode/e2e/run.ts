@@ -371,10 +371,8 @@ async function vscodeChecks(vsix: string, workspace: string): Promise<void> {
   });
 
   fs.mkdirSync(path.join(user, 'User'), { recursive: true });
-  fs.writeFileSync(
-    path.join(user, 'User', 'settings.json'),
-    JSON.stringify(
-      {
+  const settingsFile = path.join(user, 'User', 'settings.json');
+  const settings: Record<string, unknown> = {
         'security.workspace.trust.enabled': false,
         'workbench.startupEditor': 'none',
         'workbench.tips.enabled': false,
@@ -390,12 +388,9 @@ async function vscodeChecks(vsix: string, workspace: string): Promise<void> {
         'window.menuBarVisibility': 'compact',
         'git.openRepositoryInParentFolders': 'never', // the test workspace may sit inside a git checkout
         'gonotes.trace.server': 'messages',
-        // builtin notes are on by default: gonotes.notes.paths stays unset
-      },
-      null,
-      2,
-    ),
-  );
+        // builtin notes are on by default: gonotes.notes.paths stays unset (until the last check)
+  };
+  fs.writeFileSync(settingsFile, JSON.stringify(settings, null, 2));
 
   const port = await freePort();
   const cs = spawn(
@@ -517,7 +512,7 @@ async function vscodeChecks(vsix: string, workspace: string): Promise<void> {
       // the quick pick is done searching (no busy bar) and the row is still there
       await pg.locator('.quick-input-widget .monaco-progress-container.active').waitFor({ state: 'hidden', timeout: 10000 });
       await row.waitFor({ state: 'visible', timeout: 5000 });
-      log(`  first row: ${(await textOf(pg, '.quick-input-list .monaco-list-row')).split('\n').slice(0, 3).join(' | ')}`);
+      log(`  row: ${(await row.innerText()).replace(/\s+/g, ' ')}`);
       await pg.screenshot({ path: path.join(shots, 'search-notes.png') });
       await row.click();
       await until('a note (.md) in the active editor', 15000, async () => ((await activeTab(pg)).endsWith('.md') ? true : undefined));
@@ -547,6 +542,26 @@ async function vscodeChecks(vsix: string, workspace: string): Promise<void> {
       await pg.locator('.editor-group-container.active .view-lines', { hasText: 'sync.Once' }).waitFor({ state: 'visible', timeout: 10000 });
       log(`  opened: ${await activeTab(pg)} at ${(await textOf(pg, '#status\\.editor\\.selection')).trim()}`);
       await pg.screenshot({ path: path.join(shots, 'open-note-for-symbol.png') });
+    }, [ready]);
+
+    await check('changing gonotes.notes.paths reaches the running server: "2 notes", the new note is found', async () => {
+      const pg = p();
+      await pg.keyboard.press('Escape');
+      // the project's own settings change while VS Code runs (as after a `git pull`, or an edit)
+      fs.mkdirSync(path.join(workspace, '.vscode'), { recursive: true });
+      fs.writeFileSync(path.join(workspace, '.vscode', 'settings.json'), JSON.stringify({ 'gonotes.notes.paths': ['mynotes'] }, null, 2));
+      const item = pg.locator('.statusbar-item', { hasText: /^\s*2 notes\s*$/ });
+      await item.first().waitFor({ state: 'visible', timeout: 30000 });
+      await runCommand(pg, 'gonotes: Search Notes');
+      const input = pg.locator('.quick-input-widget input.input');
+      await until('the Search Notes quick pick', 10000, async () =>
+        ((await input.getAttribute('placeholder')) ?? '').includes('search your notes') ? true : undefined,
+      );
+      await input.fill('条件变量');
+      const row = pg.locator('.quick-input-list .monaco-list-row', { hasText: 'team-notes.md' }).first();
+      await row.waitFor({ state: 'visible', timeout: 15000 });
+      log(`  row: ${(await row.innerText()).replace(/\s+/g, ' ')}`);
+      await pg.keyboard.press('Escape');
     }, [ready]);
   } finally {
     await browser?.close().catch(() => undefined);
@@ -589,6 +604,12 @@ async function main(): Promise<void> {
   fs.mkdirSync(workspace, { recursive: true });
   fs.writeFileSync(path.join(workspace, 'go.mod'), 'module example.com/e2e\n\ngo 1.22\n');
   fs.writeFileSync(path.join(workspace, 'main.go'), GO_FILE);
+  // a notes folder the settings only point at in the last check (so it is not the default `notes/`)
+  fs.mkdirSync(path.join(workspace, 'mynotes'), { recursive: true });
+  fs.writeFileSync(
+    path.join(workspace, 'mynotes', 'team-notes.md'),
+    '# Team notes\n\n## sync.Cond\n\n条件变量：等待某个条件成立时再继续（团队笔记）。\n\n```go\nc := sync.NewCond(&sync.Mutex{})\n```\n',
+  );
 
   const only = process.argv.includes('--lsp-only') ? 'lsp' : process.argv.includes('--vscode-only') ? 'vscode' : 'all';
   const bundled = path.join(root, 'server', 'gonotes');
