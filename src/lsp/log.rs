@@ -1,27 +1,43 @@
 //! Logs: stderr always (stdout carries the protocol alone), and `window/logMessage` once a
-//! client is attached. `GONOTES_LOG=error|warn|info|debug` sets the level (default `info`).
+//! client is attached. `GONOTES_LOG=off|error|warn|info|debug` sets the level (default `info`);
+//! without it, the editor's trace setting (`initialize`'s `trace`, `$/setTrace`) does.
 
-use std::sync::{Mutex, OnceLock};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, AtomicU8, Ordering};
 
 use tower_lsp_server::Client;
 use tower_lsp_server::ls_types::MessageType;
 
-static LEVEL: OnceLock<u8> = OnceLock::new();
+static LEVEL: AtomicU8 = AtomicU8::new(3);
+static FROM_ENV: AtomicBool = AtomicBool::new(false);
 static CLIENT: Mutex<Option<(Client, tokio::runtime::Handle)>> = Mutex::new(None);
 
+fn parse(s: &str) -> Option<u8> {
+    match s.to_ascii_lowercase().as_str() {
+        "off" => Some(0),
+        "error" => Some(1),
+        "warn" => Some(2),
+        "info" | "messages" => Some(3),
+        "debug" | "trace" | "verbose" => Some(4),
+        _ => None,
+    }
+}
+
+/// Reads `GONOTES_LOG`.
 pub fn init() {
-    let level = match std::env::var("GONOTES_LOG")
-        .unwrap_or_default()
-        .to_ascii_lowercase()
-        .as_str()
-    {
-        "error" => 1,
-        "warn" => 2,
-        "debug" | "trace" => 4,
-        "off" => 0,
-        _ => 3,
-    };
-    let _ = LEVEL.set(level);
+    if let Some(level) = std::env::var("GONOTES_LOG").ok().as_deref().and_then(parse) {
+        LEVEL.store(level, Ordering::Relaxed);
+        FROM_ENV.store(true, Ordering::Relaxed);
+    }
+}
+
+/// The editor's trace setting (`off`, `messages`, `verbose`), unless `GONOTES_LOG` is set.
+/// `off` keeps the default level: errors, warnings and indexing summaries still matter.
+pub fn set_trace(value: &str) {
+    if !FROM_ENV.load(Ordering::Relaxed) {
+        let level = parse(value).filter(|l| *l > 3).unwrap_or(3);
+        LEVEL.store(level, Ordering::Relaxed);
+    }
 }
 
 /// Sends later log lines to this session's client too.
@@ -30,7 +46,7 @@ pub fn attach(client: Client, handle: tokio::runtime::Handle) {
 }
 
 fn emit(level: u8, typ: MessageType, tag: &str, msg: &str) {
-    if level > *LEVEL.get().unwrap_or(&3) {
+    if level > LEVEL.load(Ordering::Relaxed) {
         return;
     }
     eprintln!("gonotes {tag}: {msg}");

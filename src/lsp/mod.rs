@@ -219,6 +219,14 @@ impl LanguageServer for Backend {
             .and_then(|w| w.work_done_progress)
             .unwrap_or(false);
         self.progress.store(progress, Ordering::Relaxed);
+        if let Some(trace) = params.trace {
+            log::set_trace(
+                serde_json::to_value(trace)
+                    .unwrap_or_default()
+                    .as_str()
+                    .unwrap_or("off"),
+            );
+        }
         #[allow(deprecated)]
         let root = params
             .workspace_folders
@@ -430,6 +438,16 @@ impl LanguageServer for Backend {
 }
 
 impl Backend {
+    /// `$/setTrace`: the editor's trace setting sets the log level.
+    async fn set_trace(&self, p: SetTraceParams) {
+        log::set_trace(
+            serde_json::to_value(p.value)
+                .unwrap_or_default()
+                .as_str()
+                .unwrap_or("off"),
+        );
+    }
+
     /// A message the framing layer could not pass on: answered with the JSON-RPC error.
     async fn invalid_message(&self, p: Value) -> Result<()> {
         let code = p.get("code").and_then(Value::as_i64).unwrap_or(-32700);
@@ -526,6 +544,7 @@ where
     })
     .custom_method("gonotes/notesAt", Backend::notes_at)
     .custom_method(frames::INVALID, Backend::invalid_message)
+    .custom_method("$/setTrace", Backend::set_trace)
     .finish();
     let (to_server, from_pump) = tokio::io::duplex(1 << 16);
     let exit = Arc::new(tokio::sync::Notify::new());
