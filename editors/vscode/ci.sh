@@ -64,7 +64,14 @@ step lint npm run lint
 step unit-tests npm test
 step package npm run package
 step code-server bash e2e/setup-code-server.sh
-step e2e npm run e2e
+e2e_step() {
+  mkdir -p .e2e
+  npm run e2e 2>&1 | tee .e2e/e2e.log
+  return "${PIPESTATUS[0]}"
+}
+step e2e e2e_step
 
 echo "::: vscode ci: all steps passed"
 printf '  %s\n' "${timings[@]}"
+# the end-to-end test's own closing line, last, for whoever reads the closing line
+tail -n 1 .e2e/e2e.log

@@ -544,6 +544,30 @@ async function vscodeChecks(vsix: string, workspace: string): Promise<void> {
       await pg.screenshot({ path: path.join(shots, 'open-note-for-symbol.png') });
     }, [ready]);
 
+    await check('the code action "Open note: sync.Once…" (Ctrl+.) opens the note through gonotes.openNote', async () => {
+      const pg = p();
+      await openFile(pg, 'main.go');
+      const r = await rectOf(pg, 'var once sync.Once', 'sync.Once', 5, 4);
+      assert(r !== undefined, 'the line `var once sync.Once` is not on screen');
+      await pg.mouse.click(r.x + r.width / 2, r.y + r.height / 2);
+      await pg.mouse.move(5, 5);
+      const action = pg.locator('.action-widget .monaco-list-row', { hasText: /Open note: .*sync\.Once/ }).first();
+      await until('the code action menu with "Open note: …sync.Once"', 20000, async () => {
+        if (await action.isVisible()) {
+          return true;
+        }
+        await pg.keyboard.press('Escape');
+        await pg.keyboard.press('Control+.');
+        await action.waitFor({ state: 'visible', timeout: 3000 });
+        return true;
+      });
+      log(`  action: ${(await action.innerText()).trim()}`);
+      await pg.screenshot({ path: path.join(shots, 'code-action.png') });
+      await pg.keyboard.press('Enter');
+      await until('a note (.md) in the active editor', 15000, async () => ((await activeTab(pg)).endsWith('.md') ? true : undefined));
+      await pg.locator('.editor-group-container.active .view-lines', { hasText: 'sync.Once' }).waitFor({ state: 'visible', timeout: 10000 });
+    }, [ready]);
+
     await check('changing gonotes.notes.paths reaches the running server: "2 notes", the new note is found', async () => {
       const pg = p();
       await pg.keyboard.press('Escape');
