@@ -69,6 +69,8 @@ fn parse_args() -> Result<Args, String> {
                 .push(PathBuf::from(it.next().ok_or("--notes needs a path")?)),
             "--builtin" => args.builtin = true,
             "--summary" => args.summary = true,
+            // clients add it for the stdio transport, which is the only one
+            "--stdio" => {}
             "--max-bytes" => {
                 let v = it.next().ok_or("--max-bytes needs a number")?;
                 args.limits.max_bytes = v
@@ -258,8 +260,9 @@ fn cmd_index(args: &Args) -> ExitCode {
     let skipped = set.skipped();
     let mb = st.bytes as f64 / 1e6;
     println!(
-        "indexed {} notes, {} sections, {} keys, {} snippets ({} Go), {:.2} MB in {:.1} ms ({:.1} MB/s); {} skipped",
+        "indexed {} {}, {} sections, {} keys, {} snippets ({} Go), {:.2} MB in {:.1} ms ({:.1} MB/s); {} skipped",
         st.notes,
+        if st.notes == 1 { "note" } else { "notes" },
         st.sections,
         st.keys,
         st.snippets,

@@ -133,7 +133,7 @@ fn index_reports_every_section_and_no_fenced_comment() {
             "{comment:?} was taken for a heading"
         );
     }
-    assert!(out.contains("indexed 1 notes, 49 sections"), "{out}");
+    assert!(out.contains("indexed 1 note, 49 sections"), "{out}");
 }
 
 #[test]

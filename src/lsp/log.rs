@@ -1,5 +1,5 @@
-//! Logs: stderr always (stdout carries the protocol alone), and `window/logMessage` once a
-//! client is attached. `GONOTES_LOG=off|error|warn|info|debug` sets the level (default `info`);
+//! Logs: stderr always (stdout carries the protocol alone); warnings and errors also as
+//! `window/logMessage` once a client is attached. `GONOTES_LOG=off|error|warn|info|debug` sets the level (default `info`);
 //! without it, the editor's trace setting (`initialize`'s `trace`, `$/setTrace`) does.
 
 use std::sync::Mutex;
@@ -50,6 +50,10 @@ fn emit(level: u8, typ: MessageType, tag: &str, msg: &str) {
         return;
     }
     eprintln!("gonotes {tag}: {msg}");
+    // editors often show stderr in the same log: only warnings and errors go both ways
+    if level > 2 {
+        return;
+    }
     let attached = CLIENT.lock().unwrap_or_else(|e| e.into_inner()).clone();
     if let Some((client, handle)) = attached {
         let msg = msg.to_string();

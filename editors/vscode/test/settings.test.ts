@@ -4,7 +4,12 @@ import { serverSettings } from '../src/settings';
 
 describe('serverSettings', () => {
   it('has the contract shape with its defaults when nothing is set', () => {
-    assert.deepEqual(serverSettings(() => undefined), { notes: { paths: [], builtin: true }, definition: false });
+    assert.deepEqual(serverSettings(() => undefined), {
+      notes: { paths: [], builtin: true },
+      definition: false,
+      aliases: {},
+      maxNoteBytes: 8388608,
+    });
   });
 
   it('passes the values through', () => {
@@ -12,15 +17,30 @@ describe('serverSettings', () => {
       'notes.paths': ['~/notes', 'docs/notes'],
       'notes.builtin': false,
       definition: true,
+      aliases: { 等待组: 'sync.WaitGroup' },
+      maxNoteBytes: 1000,
     };
     assert.deepEqual(serverSettings((k) => values[k]), {
       notes: { paths: ['~/notes', 'docs/notes'], builtin: false },
       definition: true,
+      aliases: { 等待组: 'sync.WaitGroup' },
+      maxNoteBytes: 1000,
     });
   });
 
   it('drops what is not a string path and ignores wrongly typed values', () => {
-    const values: Record<string, unknown> = { 'notes.paths': ['a', 3, '', ' ', null], 'notes.builtin': 'no', definition: 1 };
-    assert.deepEqual(serverSettings((k) => values[k]), { notes: { paths: ['a'], builtin: true }, definition: false });
+    const values: Record<string, unknown> = {
+      'notes.paths': ['a', 3, '', ' ', null],
+      'notes.builtin': 'no',
+      definition: 1,
+      aliases: { ok: 'chan', bad: 3 },
+      maxNoteBytes: -5,
+    };
+    assert.deepEqual(serverSettings((k) => values[k]), {
+      notes: { paths: ['a'], builtin: true },
+      definition: false,
+      aliases: { ok: 'chan' },
+      maxNoteBytes: 8388608,
+    });
   });
 });

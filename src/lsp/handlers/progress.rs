@@ -44,7 +44,9 @@ pub async fn report(client: &Client, ev: Event, token: NumberOrString, with_prog
                 log::warn(&format!("skipped {}: {}", s.path.display(), s.reason));
             }
             let message = format!(
-                "{notes} notes, {sections} sections indexed in {millis} ms; {} skipped",
+                "{notes} {}, {sections} {} indexed in {millis} ms; {} skipped",
+                if notes == 1 { "note" } else { "notes" },
+                if sections == 1 { "section" } else { "sections" },
                 skipped.len()
             );
             log::info(&message);
