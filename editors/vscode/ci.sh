@@ -27,7 +27,7 @@ step() {
 }
 
 apt_packages=(build-essential python3 pkg-config libkrb5-dev libx11-dev libxkbfile-dev libsecret-1-dev
-  ripgrep chromium fonts-wqy-microhei)
+  ripgrep chromium fonts-wqy-microhei fonts-noto-color-emoji)
 apt_step() {
   local missing=()
   for p in "${apt_packages[@]}"; do
