@@ -240,3 +240,37 @@ fn a_burst_of_pipelined_requests_with_cancellations() {
     assert_eq!(answered.len(), ids.len(), "every request answered once");
     assert_serving(&mut c);
 }
+
+/// A command that makes the server ask the editor something, with many requests pipelined
+/// behind it: the editor's answer queues behind them, so the server must not wait for it.
+#[test]
+fn open_note_command_with_requests_pipelined_behind_it() {
+    let mut c = Client::start();
+    c.initialize(json!({}), None, &["utf-16"]);
+    c.wait_ready();
+    c.open("file:///ws/p.go", "go", GO);
+    let uri = format!(
+        "file://{}/gonotes/builtin/go-study-notes.md",
+        c.cache.path().display()
+    );
+    let mut bytes = common::frame(
+        &json!({"jsonrpc": "2.0", "id": 50_000, "method": "workspace/executeCommand", "params": {"command": "gonotes.openNote", "arguments": [uri, 411]}}),
+    );
+    for i in 0..300 {
+        bytes.extend(common::frame(&json!({"jsonrpc": "2.0", "id": 50_001 + i, "method": "textDocument/hover", "params": {"textDocument": {"uri": "file:///ws/p.go"}, "position": {"line": 4, "character": 12}}})));
+    }
+    c.send_raw(&bytes);
+    let mut answered = std::collections::HashSet::new();
+    while answered.len() < 301 {
+        let Some(v) = c.recv(common::TIMEOUT) else {
+            break;
+        };
+        if let (Some(id), None) = (v.get("id").and_then(Value::as_i64), v.get("method")) {
+            assert!(v.get("error").is_none(), "{v}");
+            answered.insert(id);
+        }
+    }
+    assert_eq!(answered.len(), 301, "all answered");
+    assert!(c.seen.iter().any(|m| m["method"] == "window/showDocument"));
+    assert_serving(&mut c);
+}

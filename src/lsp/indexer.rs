@@ -12,6 +12,8 @@ use crate::load::{self, LoadOptions, NoteSet, Skipped};
 
 /// How long the indexer waits for more changes before it re-indexes.
 const DEBOUNCE: Duration = Duration::from_millis(40);
+/// The longest it gathers changes: a steady stream of edits still gets indexed this often.
+const MAX_GATHER: Duration = Duration::from_millis(150);
 
 pub enum Job {
     /// New options: walk everything again (and watch the new folders).
@@ -65,9 +67,12 @@ pub fn spawn(
             loop {
                 let Ok(first) = jobs.recv() else { return };
                 let mut batch = vec![first];
-                // debounce: gather what else arrives soon
-                loop {
-                    match jobs.recv_timeout(DEBOUNCE) {
+                // debounce: gather what else arrives soon, for a bounded time
+                let gathering = Instant::now();
+                while gathering.elapsed() < MAX_GATHER {
+                    match jobs
+                        .recv_timeout(DEBOUNCE.min(MAX_GATHER.saturating_sub(gathering.elapsed())))
+                    {
                         Ok(j) => batch.push(j),
                         Err(RecvTimeoutError::Timeout) => break,
                         Err(RecvTimeoutError::Disconnected) => return,

@@ -426,14 +426,17 @@ impl LanguageServer for Backend {
 
     async fn execute_command(&self, p: ExecuteCommandParams) -> Result<Option<LSPAny>> {
         let params = guard("executeCommand", || handlers::open_note_params(&p))?;
-        let shown = self.client.show_document(params).await;
-        match shown {
-            Ok(ok) => Ok(Some(Value::Bool(ok))),
-            Err(e) => {
-                log::warn(&format!("window/showDocument failed: {e}"));
-                Ok(Some(Value::Bool(false)))
+        // Asked from a task of its own: the client's answer may sit behind messages that the
+        // queue takes only once this handler returns.
+        let client = self.client.clone();
+        tokio::spawn(async move {
+            match client.show_document(params).await {
+                Ok(true) => {}
+                Ok(false) => log::warn("the editor could not show the note"),
+                Err(e) => log::warn(&format!("window/showDocument failed: {e}")),
             }
-        }
+        });
+        Ok(None)
     }
 }
 
