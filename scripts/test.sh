@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite, on a bare Debian 12 machine as on a developer's: installs what the tests
 # need (Debian packages, npm packages), then runs the Rust tests (the core's data-driven cases and
-# the server over stdio), the Neovim headless test and the VS Code extension's tests, ending with
+# the server over stdio), the short soak run, the Neovim headless test and the VS Code extension's tests, ending with
 # its end-to-end test in a real VS Code (code-server + Chromium).
 #   GONOTES_SKIP_EDITORS=1  runs the Rust tests alone.
 set -euo pipefail
@@ -35,6 +35,9 @@ fi
 echo "::: release server for the editors' tests"
 cargo build --release --quiet
 export GONOTES_SERVER="$PWD/target/release/gonotes"
+
+echo "::: soak (short form; the full form: python3 scripts/soak.py)"
+python3 scripts/soak.py --short --seed 1
 
 echo "::: neovim headless"
 bash editors/neovim/test/run.sh
