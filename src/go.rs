@@ -63,14 +63,15 @@ const STD_PACKAGES: &[&str] = &[
     "trace", "unicode", "unique", "unsafe", "url", "utf16", "utf8", "xml",
 ];
 
+// The lists are sorted: lookups are binary searches.
 pub fn is_keyword(s: &str) -> bool {
-    KEYWORDS.contains(&s)
+    KEYWORDS.binary_search(&s).is_ok()
 }
 pub fn is_builtin(s: &str) -> bool {
-    BUILTINS.contains(&s)
+    BUILTINS.binary_search(&s).is_ok()
 }
 pub fn is_std_package(s: &str) -> bool {
-    STD_PACKAGES.contains(&s)
+    STD_PACKAGES.binary_search(&s).is_ok()
 }
 
 /// The Go name found at a spot of a source file.
@@ -821,7 +822,22 @@ fn lex(code: &str) -> Vec<Tok<'_>> {
 /// `<-`, builtin calls, `pkg.Name` through the snippet's imports or standard package names,
 /// `x.M` through `x`'s stated type, blank identifiers and struct tags.
 pub fn scan_names(code: &str) -> Vec<String> {
+    if let Some(quick) = scan_simple(code) {
+        return quick;
+    }
+    scan_tokens(code)
+}
+
+fn scan_tokens(code: &str) -> Vec<String> {
     let toks = lex(code);
+    // functions the snippet declares: calls to them are not builtins
+    let declared_funcs: Vec<&str> = toks
+        .windows(2)
+        .filter_map(|p| match p {
+            [Tok::Ident("func"), Tok::Ident(name)] => Some(*name),
+            _ => None,
+        })
+        .collect();
     // imports: `import "x"`, `import a "x"`, blocks
     let mut imports: Vec<(String, String)> = Vec::new();
     let mut in_import_block = false;
@@ -982,10 +998,7 @@ pub fn scan_names(code: &str) -> Vec<String> {
                     && toks.get(i + 1) == Some(&Tok::Punct("("))
                     && !locals.iter().any(|(n, _)| n == w)
                 {
-                    let declared_func = toks
-                        .windows(2)
-                        .any(|p| p == [Tok::Ident("func"), Tok::Ident(w)]);
-                    if !declared_func {
+                    if !declared_funcs.contains(&w) {
                         push(w.to_string());
                     }
                     continue;
@@ -1008,6 +1021,33 @@ pub fn scan_names(code: &str) -> Vec<String> {
         }
     }
     out
+}
+
+/// What [`scan_names`] finds in a lone name or `pkg.Name` (most inline code in notes), without
+/// lexing: `None` when the text is anything else.
+fn scan_simple(code: &str) -> Option<Vec<String>> {
+    let code = code.trim();
+    let ident = |s: &str| {
+        s.bytes()
+            .next()
+            .is_some_and(|b| b == b'_' || b.is_ascii_alphabetic())
+            && s.bytes().all(|b| b == b'_' || b.is_ascii_alphanumeric())
+    };
+    match code.split_once('.') {
+        None if ident(code) => Some(if is_keyword(code) || code == "_" || is_std_package(code) {
+            vec![code.to_string()]
+        } else {
+            Vec::new()
+        }),
+        Some((pkg, name)) if ident(pkg) && ident(name) && pkg != "_" => Some(if is_keyword(pkg) {
+            vec![pkg.to_string()]
+        } else if is_std_package(pkg) {
+            vec![pkg.to_string(), format!("{pkg}.{name}")]
+        } else {
+            Vec::new()
+        }),
+        _ => None,
+    }
 }
 
 #[cfg(test)]

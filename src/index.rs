@@ -4,6 +4,7 @@
 //! An [`Index`] is built once from parsed notes and never changes; a new set of notes makes a
 //! new index (the parsed notes themselves are shared, `Arc`, so only the tables are rebuilt).
 
+use std::cmp::Reverse;
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -19,15 +20,21 @@ pub struct NoteEntry {
     pub note: Arc<Note>,
 }
 
-/// One section that holds a key.
-#[derive(Clone, Copy, Debug, PartialEq)]
+/// One section that holds a key, with what ranking needs (so ranking never reads sections).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Hit {
     pub note: u32,
     pub section: u32,
     pub source: Source,
     /// Found in a list item that becomes the excerpt.
     pub focused: bool,
-    pub purity: f32,
+    /// How much of the heading the key's word fills, in percent.
+    pub purity: u8,
+    pub level: u8,
+    /// The section itself says something.
+    pub content: bool,
+    /// It, or a section below it, says something.
+    pub answers: bool,
 }
 
 /// A place in the notes.
@@ -62,8 +69,6 @@ pub struct Index {
     members: HashMap<Arc<str>, Vec<Arc<str>>>,
     /// Sorted by trigger, for prefix lookups.
     snippets: Vec<SnippetEntry>,
-    /// Lowercased `title \x1f keys \x1f excerpt` of each section, for the text search.
-    search_text: Vec<Vec<String>>,
 }
 
 /// Counts for reports.
@@ -72,6 +77,10 @@ pub struct Stats {
     pub notes: usize,
     pub sections: usize,
     pub keys: usize,
+    /// Sections filed under keys, over all keys.
+    pub hits: usize,
+    /// Bytes of excerpt text held.
+    pub excerpt_bytes: usize,
     pub snippets: usize,
     pub go_snippets: usize,
     pub bytes: usize,
@@ -81,10 +90,8 @@ impl Index {
     pub fn build(notes: Vec<NoteEntry>) -> Index {
         let mut keys: HashMap<Arc<str>, Vec<Hit>> = HashMap::new();
         let mut snippets = Vec::new();
-        let mut search_text = Vec::with_capacity(notes.len());
         for (ni, entry) in notes.iter().enumerate() {
             let ni = u32::try_from(ni).unwrap_or(u32::MAX);
-            let mut texts = Vec::with_capacity(entry.note.sections.len());
             for (si, sec) in entry.note.sections.iter().enumerate() {
                 let si = u32::try_from(si).unwrap_or(u32::MAX);
                 for k in &sec.keys {
@@ -94,6 +101,9 @@ impl Index {
                         source: k.source,
                         focused: k.focus.is_some(),
                         purity: k.purity,
+                        level: sec.level,
+                        content: sec.has_content,
+                        answers: sec.answers,
                     };
                     match keys.get_mut(k.name.as_str()) {
                         Some(v) => v.push(hit),
@@ -117,20 +127,10 @@ impl Index {
                         });
                     }
                 }
-                let mut t = sec.title.to_lowercase();
-                t.push('\x1f');
-                for k in sec.keys.iter().filter(|k| k.source > Source::Snippet) {
-                    t.push_str(&k.name.to_lowercase());
-                    t.push(' ');
-                }
-                t.push('\x1f');
-                t.push_str(&sec.excerpt.to_lowercase());
-                texts.push(t);
             }
-            search_text.push(texts);
         }
         for hits in keys.values_mut() {
-            hits.sort_by(|a, b| rank(&notes, a, b));
+            hits.sort_unstable_by_key(rank_key);
         }
         let mut members: HashMap<Arc<str>, Vec<Arc<str>>> = HashMap::new();
         for k in keys.keys() {
@@ -158,7 +158,6 @@ impl Index {
             keys,
             members,
             snippets,
-            search_text,
         }
     }
 
@@ -201,44 +200,44 @@ impl Index {
     }
 
     /// Sections matching every word of `query` in their title, keys or prose; best first.
-    /// Substring matching needs no word segmentation, so Chinese queries work as typed.
+    /// Substring matching needs no word segmentation, so Chinese queries work as typed; ASCII
+    /// letters match in either case. Nothing is copied or lowercased ahead of time.
     pub fn search(&self, query: &str, limit: usize) -> Vec<(SectionRef, u32)> {
-        let terms: Vec<String> = query.split_whitespace().map(str::to_lowercase).collect();
+        let terms: Vec<Vec<u8>> = query
+            .split_whitespace()
+            .map(|t| t.as_bytes().to_ascii_lowercase())
+            .collect();
         let mut out: Vec<(SectionRef, u32)> = Vec::new();
-        for (ni, texts) in self.search_text.iter().enumerate() {
-            for (si, t) in texts.iter().enumerate() {
+        for (ni, entry) in self.notes.iter().enumerate() {
+            for (si, sec) in entry.note.sections.iter().enumerate() {
                 let at = SectionRef {
                     note: ni as u32,
                     section: si as u32,
                 };
-                let sec = &self.notes[ni].note.sections[si];
+                if sec.level == 0 && sec.title.is_empty() {
+                    continue;
+                }
                 if terms.is_empty() {
                     if sec.level > 0 && !sec.title.is_empty() {
                         out.push((at, 0));
                     }
                     continue;
                 }
-                let mut fields = t.split('\x1f');
-                let (title, keys, prose) = (
-                    fields.next().unwrap_or(""),
-                    fields.next().unwrap_or(""),
-                    fields.next().unwrap_or(""),
-                );
                 let mut score = 0u32;
                 let mut all = true;
                 for term in &terms {
-                    let s = if title.contains(term.as_str()) {
-                        if title.starts_with(term.as_str()) {
-                            40
-                        } else {
-                            30
+                    let s = match find_ignore_ascii_case(&sec.title, term) {
+                        Some(0) => 40,
+                        Some(_) => 30,
+                        None if sec.keys.iter().any(|k| {
+                            k.source > Source::Snippet
+                                && find_ignore_ascii_case(&k.name, term).is_some()
+                        }) =>
+                        {
+                            20
                         }
-                    } else if keys.contains(term.as_str()) {
-                        20
-                    } else if prose.contains(term.as_str()) {
-                        10
-                    } else {
-                        0
+                        None if find_ignore_ascii_case(&sec.excerpt, term).is_some() => 10,
+                        None => 0,
                     };
                     if s == 0 {
                         all = false;
@@ -246,10 +245,10 @@ impl Index {
                     }
                     score += s;
                 }
-                if all && !(sec.level == 0 && sec.title.is_empty()) {
+                if all {
                     // shorter titles are closer matches
                     let bonus = 10u32
-                        .saturating_sub(u32::try_from(title.chars().count() / 4).unwrap_or(10));
+                        .saturating_sub(u32::try_from(sec.title.chars().count() / 4).unwrap_or(10));
                     out.push((at, score + bonus));
                 }
             }
@@ -267,10 +266,17 @@ impl Index {
         let mut s = Stats {
             notes: self.notes.len(),
             keys: self.keys.len(),
+            hits: self.keys.values().map(Vec::len).sum(),
             ..Stats::default()
         };
         for e in &self.notes {
             s.sections += e.note.sections.iter().filter(|x| x.level > 0).count();
+            s.excerpt_bytes += e
+                .note
+                .sections
+                .iter()
+                .map(|x| x.excerpt.len())
+                .sum::<usize>();
             s.bytes += e.note.bytes;
             for sec in &e.note.sections {
                 s.snippets += sec.snippets.len();
@@ -283,19 +289,65 @@ impl Index {
 
 /// The ranking: source strength, then sections with content, then a list item that names the
 /// key, then how much of the heading the key fills, then shallower headings, then order.
-fn rank(notes: &[NoteEntry], a: &Hit, b: &Hit) -> std::cmp::Ordering {
-    let sec = |h: &Hit| &notes[h.note as usize].note.sections[h.section as usize];
-    let (sa, sb) = (sec(a), sec(b));
-    b.source
-        .cmp(&a.source)
-        .then(sb.has_content().cmp(&sa.has_content()))
-        .then(b.focused.cmp(&a.focused))
-        .then(
-            b.purity
-                .partial_cmp(&a.purity)
-                .unwrap_or(std::cmp::Ordering::Equal),
-        )
-        .then(sa.level.cmp(&sb.level))
-        .then(a.note.cmp(&b.note))
-        .then(a.section.cmp(&b.section))
+type RankKey = (
+    Reverse<Source>,
+    Reverse<bool>,
+    Reverse<bool>,
+    Reverse<u8>,
+    u8,
+    u32,
+    u32,
+);
+
+fn rank_key(h: &Hit) -> RankKey {
+    (
+        Reverse(h.source),
+        Reverse(h.content),
+        Reverse(h.focused),
+        Reverse(h.purity),
+        h.level,
+        h.note,
+        h.section,
+    )
+}
+
+/// The first place `needle` (ASCII-lowercased) stands in `hay`, ASCII letters in either case.
+pub fn find_ignore_ascii_case(hay: &str, needle: &[u8]) -> Option<usize> {
+    let hay = hay.as_bytes();
+    let (&first, rest) = needle.split_first()?;
+    if hay.len() < needle.len() {
+        return None;
+    }
+    let last_start = hay.len() - needle.len();
+    let matches_at = |i: usize| hay[i + 1..i + needle.len()].eq_ignore_ascii_case(rest);
+    let mut from = 0;
+    while from <= last_start {
+        let window = &hay[from..=last_start];
+        let found = if first.is_ascii_alphabetic() {
+            memchr::memchr2(first, first.to_ascii_uppercase(), window)
+        } else {
+            memchr::memchr(first, window)
+        };
+        let i = from + found?;
+        if matches_at(i) {
+            return Some(i);
+        }
+        from = i + 1;
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::find_ignore_ascii_case as find;
+
+    #[test]
+    fn finds_ignoring_ascii_case() {
+        assert_eq!(find("runtime.Gosched() 让出", b"gosched"), Some(8));
+        assert_eq!(find("互斥锁", "互斥".as_bytes()), Some(0));
+        assert_eq!(find("读写锁", "互斥".as_bytes()), None);
+        assert_eq!(find("ab", b"abc"), None);
+        assert_eq!(find("xSYNC", b"sync"), Some(1));
+        assert_eq!(find("", b"a"), None);
+    }
 }

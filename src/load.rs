@@ -459,7 +459,11 @@ pub fn read_note(path: &Path, aliases: &Aliases, limits: Limits) -> Result<Note,
         }
         .to_string());
     }
-    let bytes = std::fs::read(path).map_err(|e| format!("cannot read: {e}"))?;
+    // a regular file (checked above: opening a FIFO would block), read to its known size
+    let mut bytes = Vec::with_capacity(meta.len() as usize + 1);
+    std::fs::File::open(path)
+        .and_then(|mut f| std::io::Read::read_to_end(&mut f, &mut bytes))
+        .map_err(|e| format!("cannot read: {e}"))?;
     notes::parse_bytes(&bytes, &file_name(path), aliases, limits).map_err(|e| e.to_string())
 }
 

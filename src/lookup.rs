@@ -11,6 +11,8 @@ use crate::notes::{Section, Source};
 
 /// A weak key used in more sections than this is noise.
 pub const MAX_WEAK_FREQUENCY: usize = 3;
+/// How many locations `locations` gives at most.
+const MAX_LOCATIONS: usize = 50;
 /// How many other sections a card names.
 const MAX_ALSO: usize = 5;
 /// Lines of a snippet a card shows.
@@ -117,13 +119,20 @@ fn escape_md(s: &str) -> String {
     out
 }
 
-/// The hits that answer for `keys` (most specific first), with the key that matched.
-pub fn resolve<'i>(index: &'i Index, keys: &[String]) -> Option<(String, Vec<&'i Hit>)> {
+/// The hits that answer for `keys` (most specific first), at most `limit`, with the key that
+/// matched. Hits are ranked at build time, strong ones first, so this reads only what it returns.
+pub fn resolve<'i>(
+    index: &'i Index,
+    keys: &[String],
+    limit: usize,
+) -> Option<(String, Vec<&'i Hit>)> {
     for (i, key) in keys.iter().enumerate() {
         let hits = index.hits(key);
         let strong: Vec<&Hit> = hits
             .iter()
-            .filter(|h| h.source >= Source::Prose && has_content(index, h.at()))
+            .take_while(|h| h.source >= Source::Prose)
+            .filter(|h| h.answers)
+            .take(limit)
             .collect();
         if !strong.is_empty() {
             return Some((key.clone(), strong));
@@ -132,6 +141,7 @@ pub fn resolve<'i>(index: &'i Index, keys: &[String]) -> Option<(String, Vec<&'i
             let weak: Vec<&Hit> = hits
                 .iter()
                 .filter(|h| about_parent(index, h.at(), key))
+                .take(limit)
                 .collect();
             if !weak.is_empty() {
                 return Some((key.clone(), weak));
@@ -139,17 +149,6 @@ pub fn resolve<'i>(index: &'i Index, keys: &[String]) -> Option<(String, Vec<&'i
         }
     }
     None
-}
-
-/// Whether the section at `at`, or one below it, says anything: an empty heading is no answer.
-fn has_content(index: &Index, at: SectionRef) -> bool {
-    let Some(entry) = index.note(at.note) else {
-        return false;
-    };
-    let i = at.section as usize;
-    let note = &entry.note;
-    note.sections.get(i).is_some_and(Section::has_content)
-        || note.descendants(i).any(|d| note.sections[d].has_content())
 }
 
 /// Whether the section at `at` (or a section above it) holds a strong key for one of `key`'s
@@ -193,7 +192,7 @@ pub fn link(index: &Index, at: SectionRef) -> Option<NoteLink> {
 
 /// The card for a symbol's keys, or `None` when the notes say nothing about it.
 pub fn card(index: &Index, keys: &[String]) -> Option<Card> {
-    let (key, hits) = resolve(index, keys)?;
+    let (key, hits) = resolve(index, keys, MAX_ALSO * 2 + 1)?;
     let best = *hits.first()?;
     let (entry, sec) = index.section(best.at())?;
     let mut link = link(index, best.at())?;
@@ -201,7 +200,7 @@ pub fn card(index: &Index, keys: &[String]) -> Option<Card> {
         .keys
         .iter()
         .find(|k| k.name == key)
-        .and_then(|k| k.focus.clone());
+        .and_then(|k| k.focus.as_deref().cloned());
     let excerpt = match &focus {
         Some(f) => {
             link.line = f.line;
@@ -328,7 +327,7 @@ pub fn members(index: &Index, qualifier: &str, prefix: &str, limit: usize) -> Ve
             continue;
         }
         let keys = vec![key.to_string()];
-        let Some((_, hits)) = resolve(index, &keys) else {
+        let Some((_, hits)) = resolve(index, &keys, 1) else {
             continue;
         };
         let Some(l) = hits.first().and_then(|h| link(index, h.at())) else {
@@ -390,7 +389,7 @@ pub fn snippets(index: &Index, prefix: &str, limit: usize) -> Vec<SnippetItem> {
 
 /// Every note location for `keys`, best first.
 pub fn locations(index: &Index, keys: &[String]) -> Vec<NoteLink> {
-    let Some((key, hits)) = resolve(index, keys) else {
+    let Some((key, hits)) = resolve(index, keys, MAX_LOCATIONS) else {
         return Vec::new();
     };
     let mut out: Vec<NoteLink> = Vec::new();

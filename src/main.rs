@@ -272,6 +272,11 @@ fn cmd_index(args: &Args) -> ExitCode {
         mb / elapsed.as_secs_f64().max(1e-9),
         skipped.len()
     );
+    println!(
+        "  {} key entries, {:.1} MB of excerpts",
+        st.hits,
+        st.excerpt_bytes as f64 / 1e6
+    );
     for s in &skipped {
         println!("skipped {}: {}", s.path.display(), s.reason);
     }

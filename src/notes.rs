@@ -8,6 +8,7 @@
 
 use std::borrow::Cow;
 use std::collections::HashMap;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use pulldown_cmark::{CodeBlockKind, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
@@ -47,10 +48,10 @@ impl Source {
 pub struct Key {
     pub name: String,
     pub source: Source,
-    /// For heading and alias keys: how much of the heading the key's word fills (0..=1).
-    pub purity: f32,
+    /// For heading and alias keys: how much of the heading the key's word fills, in percent.
+    pub purity: u8,
     /// For prose keys found in a list item: that item, which becomes the card's excerpt.
-    pub focus: Option<Focus>,
+    pub focus: Option<Arc<Focus>>,
 }
 
 /// A list item that speaks of a key.
@@ -92,11 +93,15 @@ pub struct Section {
     /// The section's own fenced blocks.
     pub snippets: Vec<Snippet>,
     pub keys: Vec<Key>,
+    /// The section says something itself: prose or a Go snippet.
+    pub has_content: bool,
+    /// It or a section below it says something: an empty heading is no answer.
+    pub answers: bool,
 }
 
 impl Section {
     pub fn has_content(&self) -> bool {
-        !self.excerpt.trim().is_empty() || self.snippets.iter().any(Snippet::is_go)
+        self.has_content
     }
 }
 
@@ -180,10 +185,19 @@ impl Default for Limits {
 }
 
 /// Words of a heading that name a key, in both languages. Users extend it by configuration.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug)]
 pub struct Aliases {
     map: Vec<(String, String)>,
+    /// All alias words at once, ASCII case ignored.
+    matcher: Option<aho_corasick::AhoCorasick>,
 }
+
+impl PartialEq for Aliases {
+    fn eq(&self, other: &Self) -> bool {
+        self.map == other.map
+    }
+}
+impl Eq for Aliases {}
 
 const BUILTIN_ALIASES: &[(&str, &str)] = &[
     ("channel", "chan"),
@@ -220,25 +234,30 @@ const BUILTIN_ALIASES: &[(&str, &str)] = &[
 
 impl Default for Aliases {
     fn default() -> Self {
-        Aliases {
-            map: BUILTIN_ALIASES
-                .iter()
-                .map(|(a, k)| (a.to_string(), k.to_string()))
-                .collect(),
-        }
+        Aliases::with(&[])
     }
 }
 
 impl Aliases {
     /// The built-in table plus `extra` (word -> key), the extra entries winning.
     pub fn with(extra: &[(String, String)]) -> Self {
-        let mut a = Aliases::default();
+        let mut map: Vec<(String, String)> = BUILTIN_ALIASES
+            .iter()
+            .map(|(a, k)| (a.to_string(), k.to_string()))
+            .collect();
         for (w, k) in extra {
             let w = w.to_lowercase();
-            a.map.retain(|(x, _)| *x != w);
-            a.map.push((w, k.clone()));
+            if w.trim().is_empty() {
+                continue;
+            }
+            map.retain(|(x, _)| *x != w);
+            map.push((w, k.clone()));
         }
-        a
+        let matcher = aho_corasick::AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .build(map.iter().map(|(w, _)| w.as_str()))
+            .ok();
+        Aliases { map, matcher }
     }
 
     pub fn entries(&self) -> &[(String, String)] {
@@ -248,21 +267,22 @@ impl Aliases {
     /// (key, the matched word's length in characters, the word) for every alias in `text`. ASCII aliases
     /// match whole words, case-insensitively; others match anywhere.
     fn find(&self, text: &str) -> Vec<(String, usize, String)> {
-        let lower = text.to_lowercase();
         let mut out: Vec<(String, usize, String)> = Vec::new();
-        for (word, key) in &self.map {
-            let ascii = word.is_ascii();
-            let hit = lower.match_indices(word.as_str()).any(|(i, _)| {
-                !ascii || {
-                    let before = lower[..i].chars().next_back();
-                    let after = lower[i + word.len()..].chars().next();
-                    let edge = |c: Option<char>| {
-                        c.is_none_or(|c| !(c.is_ascii_alphanumeric() || c == '_' || c == '-'))
-                    };
-                    edge(before) && edge(after)
-                }
-            });
-            if hit && !out.iter().any(|(k, _, _)| k == key) {
+        let Some(matcher) = &self.matcher else {
+            return out;
+        };
+        let edge = |c: Option<char>| {
+            c.is_none_or(|c| !(c.is_ascii_alphanumeric() || c == '_' || c == '-'))
+        };
+        for m in matcher.find_overlapping_iter(text) {
+            let (word, key) = &self.map[m.pattern().as_usize()];
+            // ASCII aliases match whole words only
+            let whole =
+                edge(text[..m.start()].chars().next_back()) && edge(text[m.end()..].chars().next());
+            if word.is_ascii() && !whole {
+                continue;
+            }
+            if !out.iter().any(|(k, _, _)| k == key) {
                 out.push((key.clone(), word.chars().count(), word.clone()));
             }
         }
@@ -271,7 +291,7 @@ impl Aliases {
 }
 
 /// Bounds of what a card carries.
-const EXCERPT_MAX_BYTES: usize = 1200;
+const EXCERPT_MAX_BYTES: usize = 800;
 
 /// Parses a note's bytes.
 pub fn parse_bytes(
@@ -329,6 +349,8 @@ pub fn parse(text: &str, title: &str, aliases: &Aliases, limits: Limits) -> Resu
         excerpt: String::new(),
         snippets: Vec::new(),
         keys: Vec::new(),
+        has_content: false,
+        answers: false,
     }];
     let mut stack: Vec<u32> = vec![0]; // open sections, outermost first
     let mut front_keys: Vec<String> = Vec::new();
@@ -381,7 +403,7 @@ pub fn parse(text: &str, title: &str, aliases: &Aliases, limits: Limits) -> Resu
                             Key {
                                 name: k,
                                 source: Source::Explicit,
-                                purity: 1.0,
+                                purity: 100,
                                 focus: None,
                             },
                         );
@@ -395,6 +417,8 @@ pub fn parse(text: &str, title: &str, aliases: &Aliases, limits: Limits) -> Resu
                         excerpt: String::new(),
                         snippets: Vec::new(),
                         keys,
+                        has_content: false,
+                        answers: false,
                     });
                     stack.push(u32::try_from(sections.len() - 1).unwrap_or(u32::MAX));
                 }
@@ -425,12 +449,14 @@ pub fn parse(text: &str, title: &str, aliases: &Aliases, limits: Limits) -> Resu
                     let is_go = lang == "go";
                     let sec = &mut sections[cur];
                     if is_go {
+                        // a weak key answers only for a qualified name (see lookup), so only
+                        // those are kept: `fmt.Println`, `sync.Mutex.Lock`
                         for name in go::scan_names(&code) {
-                            if !sec.keys.iter().any(|k| k.name == name) {
+                            if is_weak_key(&name) && !sec.keys.iter().any(|k| k.name == name) {
                                 sec.keys.push(Key {
                                     name,
                                     source: Source::Snippet,
-                                    purity: 0.0,
+                                    purity: 0,
                                     focus: None,
                                 });
                             }
@@ -479,18 +505,18 @@ pub fn parse(text: &str, title: &str, aliases: &Aliases, limits: Limits) -> Resu
                 match tag {
                     TagEnd::Item => {
                         if let (Some((start, src)), Some(names)) = (items.pop(), item_names.pop()) {
-                            let focus = Focus {
+                            let focus = Arc::new(Focus {
                                 text: first_lines(&src, 6),
                                 line: lines.line_of(start),
-                            };
+                            });
                             for name in names {
                                 push_key(
                                     &mut sections[cur].keys,
                                     Key {
                                         name,
                                         source: Source::Prose,
-                                        purity: 0.0,
-                                        focus: Some(focus.clone()),
+                                        purity: 0,
+                                        focus: Some(Arc::clone(&focus)),
                                     },
                                 );
                             }
@@ -505,7 +531,7 @@ pub fn parse(text: &str, title: &str, aliases: &Aliases, limits: Limits) -> Resu
                                 Key {
                                     name,
                                     source: Source::Prose,
-                                    purity: 0.0,
+                                    purity: 0,
                                     focus: None,
                                 },
                             );
@@ -549,7 +575,7 @@ pub fn parse(text: &str, title: &str, aliases: &Aliases, limits: Limits) -> Resu
                 Key {
                     name: k,
                     source: Source::Explicit,
-                    purity: 1.0,
+                    purity: 100,
                     focus: None,
                 },
             );
@@ -558,6 +584,25 @@ pub fn parse(text: &str, title: &str, aliases: &Aliases, limits: Limits) -> Resu
     for s in &mut sections {
         s.keys
             .sort_by(|a, b| b.source.cmp(&a.source).then_with(|| a.name.cmp(&b.name)));
+        s.has_content = !s.excerpt.trim().is_empty() || s.snippets.iter().any(Snippet::is_go);
+        s.answers = s.has_content;
+        // notes stay in memory for the whole session: no spare capacity
+        s.excerpt.shrink_to_fit();
+        s.title.shrink_to_fit();
+        s.keys.shrink_to_fit();
+        s.snippets.shrink_to_fit();
+        for snip in &mut s.snippets {
+            snip.code.shrink_to_fit();
+        }
+    }
+    sections.shrink_to_fit();
+    // a section answers when it or one below it has content: children come after parents
+    for i in (0..sections.len()).rev() {
+        if sections[i].answers {
+            if let Some(p) = sections[i].parent {
+                sections[p as usize].answers = true;
+            }
+        }
     }
     Ok(Note {
         sections,
@@ -585,13 +630,13 @@ fn is_prose_block(tag: &Tag<'_>) -> bool {
 }
 
 fn append_excerpt(excerpt: &mut String, src: &str) {
-    if excerpt.len() >= EXCERPT_MAX_BYTES || src.is_empty() {
+    const SEPARATOR: &str = "\n\n";
+    let sep = if excerpt.is_empty() { "" } else { SEPARATOR };
+    let room = EXCERPT_MAX_BYTES.saturating_sub(excerpt.len() + sep.len());
+    if room == 0 || src.is_empty() {
         return;
     }
-    if !excerpt.is_empty() {
-        excerpt.push_str("\n\n");
-    }
-    let room = EXCERPT_MAX_BYTES - excerpt.len();
+    excerpt.push_str(sep);
     if src.len() <= room {
         excerpt.push_str(src);
     } else {
@@ -661,6 +706,15 @@ fn words(text: &str) -> Vec<&str> {
     out
 }
 
+fn percent(share: f32) -> u8 {
+    (share.clamp(0.0, 1.0) * 100.0).round() as u8
+}
+
+/// Whether a name a snippet uses is kept as a weak key: a qualified name below a package.
+fn is_weak_key(name: &str) -> bool {
+    name.contains('.') && !name.contains(' ')
+}
+
 /// `a.B` where `a` is a lowercase identifier: a package-qualified name.
 fn is_qualified(w: &str) -> bool {
     let mut parts = w.split('.');
@@ -702,13 +756,13 @@ fn heading_keys(text: &str, aliases: &Aliases) -> Vec<Key> {
             None
         };
         if let Some(name) = name {
-            let purity = w.chars().filter(|c| *c != '.').count() as f32 / len;
+            let purity = percent(w.chars().filter(|c| *c != '.').count() as f32 / len);
             push_key(
                 &mut keys,
                 Key {
                     name,
                     source: Source::Heading,
-                    purity: purity.min(1.0),
+                    purity,
                     focus: None,
                 },
             );
@@ -724,7 +778,7 @@ fn heading_keys(text: &str, aliases: &Aliases) -> Vec<Key> {
             Key {
                 name: key,
                 source: Source::Alias,
-                purity: (chars as f32 / len).min(1.0),
+                purity: percent(chars as f32 / len),
                 focus: None,
             },
         );
@@ -736,14 +790,23 @@ fn heading_keys(text: &str, aliases: &Aliases) -> Vec<Key> {
 /// package is known, builtin calls (`close(ch)`), and `var _` / `import _`.
 fn prose_names(text: &str, code: bool) -> Vec<String> {
     if code {
-        return go::scan_names(text)
-            .into_iter()
+        let names = go::scan_names(text);
+        // `sync.Once` in prose speaks of `sync.Once`, not of package `sync` as a whole
+        let qualifies = |n: &str| {
+            names
+                .iter()
+                .any(|m| m.len() > n.len() && m.starts_with(n) && m.as_bytes()[n.len()] == b'.')
+        };
+        return names
+            .iter()
             .filter(|n| {
                 !matches!(
                     n.as_str(),
                     "package" | "func" | "var" | "type" | "import" | "return"
                 )
             })
+            .filter(|n| !qualifies(n))
+            .cloned()
             .collect();
     }
     let mut out: Vec<String> = Vec::new();

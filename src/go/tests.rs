@@ -21,3 +21,32 @@ fn symbols() {
         Some("sync.WaitGroup.Add > sync.WaitGroup > sync"),
     );
 }
+
+/// The shortcut for lone names agrees with the full lexical pass.
+#[test]
+fn simple_names_take_the_same_rules() {
+    for code in [
+        "sync",
+        "sync.Once",
+        " sync.Once ",
+        "defer",
+        "_",
+        "make",
+        "wg.Add",
+        "chan.X",
+        "_.x",
+        "x",
+        "go",
+        "runtime.Gosched",
+        "fmt",
+        "Foo.Bar",
+        "a1.b2",
+        "reflect.TypeOf",
+    ] {
+        if let Some(quick) = scan_simple(code) {
+            assert_eq!(quick, scan_tokens(code), "{code:?}");
+        }
+    }
+    assert!(scan_simple("sync.Once()").is_none());
+    assert!(scan_simple("1.5").is_none());
+}
