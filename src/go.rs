@@ -54,7 +54,7 @@ pub const BUILTINS: &[&str] = &[
 
 /// Standard-library package names: an unimported, undeclared `sync.X` in a snippet or an
 /// unfinished file still means package `sync`.
-const STD_PACKAGES: &[&str] = &[
+pub const STD_PACKAGES: &[&str] = &[
     "atomic", "base64", "big", "binary", "bits", "bufio", "bytes", "cmp", "context", "csv",
     "driver", "embed", "errors", "exec", "expvar", "filepath", "flag", "fmt", "fs", "hash", "heap",
     "hex", "http", "io", "ioutil", "iter", "json", "list", "log", "maps", "math", "mime", "net",
@@ -63,15 +63,127 @@ const STD_PACKAGES: &[&str] = &[
     "trace", "unicode", "unique", "unsafe", "url", "utf16", "utf8", "xml",
 ];
 
-// The lists are sorted: lookups are binary searches.
+// `match` on strings compiles to a switch on length, then a compare: the fastest check for
+// these small fixed sets, which the indexer asks about for every word of every note. The lists
+// above are the same names, for callers that iterate.
 pub fn is_keyword(s: &str) -> bool {
-    KEYWORDS.binary_search(&s).is_ok()
+    matches!(
+        s,
+        "break"
+            | "case"
+            | "chan"
+            | "const"
+            | "continue"
+            | "default"
+            | "defer"
+            | "else"
+            | "fallthrough"
+            | "for"
+            | "func"
+            | "go"
+            | "goto"
+            | "if"
+            | "import"
+            | "interface"
+            | "map"
+            | "package"
+            | "range"
+            | "return"
+            | "select"
+            | "struct"
+            | "switch"
+            | "type"
+            | "var"
+    )
 }
 pub fn is_builtin(s: &str) -> bool {
-    BUILTINS.binary_search(&s).is_ok()
+    matches!(
+        s,
+        "append"
+            | "cap"
+            | "clear"
+            | "close"
+            | "complex"
+            | "copy"
+            | "delete"
+            | "imag"
+            | "len"
+            | "make"
+            | "max"
+            | "min"
+            | "new"
+            | "panic"
+            | "print"
+            | "println"
+            | "real"
+            | "recover"
+    )
 }
 pub fn is_std_package(s: &str) -> bool {
-    STD_PACKAGES.binary_search(&s).is_ok()
+    matches!(
+        s,
+        "atomic"
+            | "base64"
+            | "big"
+            | "binary"
+            | "bits"
+            | "bufio"
+            | "bytes"
+            | "cmp"
+            | "context"
+            | "csv"
+            | "driver"
+            | "embed"
+            | "errors"
+            | "exec"
+            | "expvar"
+            | "filepath"
+            | "flag"
+            | "fmt"
+            | "fs"
+            | "hash"
+            | "heap"
+            | "hex"
+            | "http"
+            | "io"
+            | "ioutil"
+            | "iter"
+            | "json"
+            | "list"
+            | "log"
+            | "maps"
+            | "math"
+            | "mime"
+            | "net"
+            | "os"
+            | "path"
+            | "pprof"
+            | "rand"
+            | "reflect"
+            | "regexp"
+            | "rpc"
+            | "runtime"
+            | "signal"
+            | "slices"
+            | "slog"
+            | "sort"
+            | "sql"
+            | "strconv"
+            | "strings"
+            | "sync"
+            | "syscall"
+            | "template"
+            | "testing"
+            | "time"
+            | "trace"
+            | "unicode"
+            | "unique"
+            | "unsafe"
+            | "url"
+            | "utf16"
+            | "utf8"
+            | "xml"
+    )
 }
 
 /// The Go name found at a spot of a source file.
@@ -1052,3 +1164,15 @@ fn scan_simple(code: &str) -> Option<Vec<String>> {
 
 #[cfg(test)]
 mod tests;
+
+#[cfg(test)]
+mod list_tests {
+    use super::*;
+
+    #[test]
+    fn name_checks_match_the_lists() {
+        assert!(KEYWORDS.iter().all(|k| is_keyword(k)) && BUILTINS.iter().all(|b| is_builtin(b)));
+        assert!(STD_PACKAGES.iter().all(|p| is_std_package(p)));
+        assert!(!is_keyword("Go") && !is_builtin("makes") && !is_std_package("syncs"));
+    }
+}
