@@ -265,12 +265,17 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
 }
 
 fn floors(vault: &vault::Vault, go: &[GoFile]) -> Floors {
-    // reading: walk and read every file, one thread
-    let started = Instant::now();
-    let mut files = Vec::new();
-    walk(&vault.dir, &mut files);
-    let texts: Vec<String> = files.iter().map(|p| std::fs::read_to_string(p).unwrap_or_default()).collect();
-    let read_s = started.elapsed().as_secs_f64();
+    // reading: walk and read every file, one thread; best of 2 (the first warms the page cache
+    // when it was cold, as the servers measured after it find it warm)
+    let mut read_s = f64::INFINITY;
+    let mut texts: Vec<String> = Vec::new();
+    for _ in 0..2 {
+        let started = Instant::now();
+        let mut files = Vec::new();
+        walk(&vault.dir, &mut files);
+        texts = files.iter().map(|p| std::fs::read_to_string(p).unwrap_or_default()).collect();
+        read_s = read_s.min(started.elapsed().as_secs_f64());
+    }
 
     // pulldown-cmark alone, with the options gonotes uses, one core; best of 3
     let mut opts = pulldown_cmark::Options::empty();
@@ -760,7 +765,7 @@ fn run(args: &Args) -> Result<(), String> {
     let pulldown_mbps = floor_mb / fl.pulldown_s;
 
     let mut rows: Vec<Row> = Vec::new();
-    rows.push(row("floor: read the vault's files (1 thread, warm cache)", format!("{:.0} MB/s ({:.3} s)", floor_mb / fl.read_s, fl.read_s), "—", None));
+    rows.push(row("floor: walk + read the vault's files (1 thread, warm cache)", format!("{:.0} MB/s ({:.3} s)", floor_mb / fl.read_s, fl.read_s), "—", None));
     rows.push(row("floor: pulldown-cmark alone over the vault (1 core)", format!("{:.0} MB/s ({:.3} s)", pulldown_mbps, fl.pulldown_s), "—", None));
     rows.push(row("floor: tree-sitter-go full parse, proc.go + server.go", format!("{:.2} MB/s", fl.ts_mbps), "—", None));
     rows.push(row("floor: tree-sitter-go one-line incremental reparse (proc.go)", format!("p50 {} · p99 {}", ms(fl.ts_incremental.p50()), ms(fl.ts_incremental.p99())), "—", None));
@@ -798,13 +803,14 @@ fn run(args: &Args) -> Result<(), String> {
     }
     let first_s = median(firsts.clone());
     let (mut c, zz) = session.expect("one session");
+    let rss_after_index = c.peak_rss_kib();
 
     // --- hovers, edits, completions in the big files
     let mut version = 1i64;
     for f in &go_files {
         did_open(&mut c, &f.uri(), "go", &f.text)?;
     }
-    progress(&format!("hovers: {} per file", args.hovers));
+    progress(&format!("hovers: {} per file (server RSS {})", args.hovers, mib(lsp::proc_status_kib(c.pid, "VmRSS:"))));
     // warm-up, not counted
     for f in &go_files {
         hovers(&mut c, f, 20)?;
@@ -816,7 +822,7 @@ fn run(args: &Args) -> Result<(), String> {
         slow.push_str(&slowest(&mut c, f, &lat, &flags, 3)?);
         hover_rows.push((f.label.clone(), lat, cards, errors));
     }
-    progress("edit-then-hover");
+    progress(&format!("edit-then-hover (server RSS {})", mib(lsp::proc_status_kib(c.pid, "VmRSS:"))));
     let mut edit_rows = Vec::new();
     for f in &go_files {
         let mut ver = version;
@@ -824,7 +830,7 @@ fn run(args: &Args) -> Result<(), String> {
         version = version.max(ver);
         edit_rows.push((f.label.clone(), lat));
     }
-    progress("completion after pkg.");
+    progress(&format!("completion after pkg. (server RSS {})", mib(lsp::proc_status_kib(c.pid, "VmRSS:"))));
     let mut sites = Vec::new();
     {
         let mut ver = version;
@@ -838,7 +844,7 @@ fn run(args: &Args) -> Result<(), String> {
     completions(&mut c, &sites, 20)?; // warm-up
     let (comp_lat, comp_items) = completions(&mut c, &sites, args.hovers)?;
 
-    progress(&format!("note rewritten on disk -> new text in hovers ({} rewrites)", args.rewrites));
+    progress(&format!("note rewritten on disk -> new text in hovers ({} rewrites; server RSS {})", args.rewrites, mib(lsp::proc_status_kib(c.pid, "VmRSS:"))));
     let mut rewrite = Lat::default();
     let mut rewrite_misses = 0;
     let phase = Instant::now();
@@ -862,6 +868,7 @@ fn run(args: &Args) -> Result<(), String> {
     }
     vault::rewrite_last(&v, args.seed, 0).map_err(|e| format!("restoring the last note: {e}"))?;
     let rss_vault = c.peak_rss_kib();
+    let rss_vault_now = lsp::proc_status_kib(c.pid, "VmRSS:");
     c.close(Duration::from_secs(5));
 
     // --- built-in notes only
@@ -935,7 +942,12 @@ fn run(args: &Args) -> Result<(), String> {
         "p99 ≤ 300 ms",
         Some(rewrite.p99() <= 300.0 && rewrite_misses == 0),
     ));
-    rows.push(row("peak RSS (VmHWM), with the vault", mib(rss_vault), "≤ 150 MiB", rss_vault.map(|k| k as f64 / 1024.0 <= 150.0)));
+    rows.push(row(
+        "peak RSS (VmHWM), with the vault, at the end",
+        format!("{} (after the first index {}; RSS at the end {})", mib(rss_vault), mib(rss_after_index), mib(rss_vault_now)),
+        "≤ 150 MiB",
+        rss_vault.map(|k| k as f64 / 1024.0 <= 150.0),
+    ));
     rows.push(row("peak RSS (VmHWM), built-in notes only", mib(rss_builtin), "≤ 30 MiB", rss_builtin.map(|k| k as f64 / 1024.0 <= 30.0)));
     for (label, lat, cards) in &builtin_hovers {
         rows.push(row(format!("hover, built-in notes only, {label} ({cards}/{} cards)", lat.ms.len()), lat.show(), "—", None));
