@@ -236,27 +236,24 @@ pub fn fallbacks(key: &str) -> Vec<String> {
 /// A cursor just after a name (at its end) still finds it.
 pub fn symbol_at(tree: &Tree, text: &str, offset: usize) -> Option<Symbol> {
     let offset = offset.min(text.len());
-    let ctx = Ctx {
-        text,
-        root: tree.root_node(),
+    let root = tree.root_node();
+    let find = |o: usize| {
+        let leaf = root.descendant_for_byte_range(o, o)?;
+        Ctx::new(text, root, leaf).at(leaf)
     };
-    ctx.at(offset)
-        .or_else(|| if offset > 0 { ctx.at(offset - 1) } else { None })
+    find(offset).or_else(|| if offset > 0 { find(offset - 1) } else { None })
 }
 
 /// Every name a parsed source uses, in order of first use, without repeats.
 pub fn names_used(tree: &Tree, text: &str) -> Vec<String> {
-    let ctx = Ctx {
-        text,
-        root: tree.root_node(),
-    };
+    let root = tree.root_node();
     let mut out: Vec<String> = Vec::new();
     let mut cursor = tree.walk();
     let mut visit = true;
     loop {
         let node = cursor.node();
         if visit && node.child_count() == 0 {
-            if let Some(sym) = ctx.symbol_of_leaf(node) {
+            if let Some(sym) = Ctx::new(text, root, node).symbol_of_leaf(node) {
                 if let Some(first) = sym.keys.into_iter().next() {
                     if !out.contains(&first) {
                         out.push(first);
@@ -300,13 +297,10 @@ pub fn completion_at(tree: &Tree, text: &str, offset: usize) -> Option<Completio
     while !text.is_char_boundary(offset) {
         offset -= 1;
     }
-    let ctx = Ctx {
-        text,
-        root: tree.root_node(),
-    };
+    let root = tree.root_node();
     if offset > 0 {
-        if let Some(n) = ctx.root.descendant_for_byte_range(offset - 1, offset) {
-            if in_comment_or_string(n) {
+        if let Some(n) = root.descendant_for_byte_range(offset - 1, offset) {
+            if Ctx::new(text, root, n).in_comment_or_string(n) {
                 return None;
             }
         }
@@ -330,9 +324,9 @@ pub fn completion_at(tree: &Tree, text: &str, offset: usize) -> Option<Completio
         if qual_start == dot {
             return None;
         }
-        let anchor = ctx.root.descendant_for_byte_range(qual_start, dot)?;
+        let anchor = root.descendant_for_byte_range(qual_start, dot)?;
         let name = &text[qual_start..dot];
-        let qualifier = ctx.qualifier_key(name, anchor)?;
+        let qualifier = Ctx::new(text, root, anchor).qualifier_key(name, anchor)?;
         return Some(CompletionContext::Member {
             qualifier,
             prefix,
@@ -345,20 +339,6 @@ pub fn completion_at(tree: &Tree, text: &str, offset: usize) -> Option<Completio
     })
 }
 
-fn in_comment_or_string(n: Node<'_>) -> bool {
-    let mut node = Some(n);
-    while let Some(x) = node {
-        match x.kind() {
-            "comment" | "interpreted_string_literal" | "raw_string_literal" | "rune_literal" => {
-                return true;
-            }
-            _ => {}
-        }
-        node = x.parent();
-    }
-    false
-}
-
 /// A type as the file states it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 enum TypeRef {
@@ -368,18 +348,59 @@ enum TypeRef {
     Local(String),
 }
 
+/// What a query reads: the text, the tree, and the chain of nodes from the root down to the
+/// node asked about. tree-sitter finds a node's parent by walking down from the root, so asking
+/// for parents over and over on a large file is slow; the chain answers for every ancestor of
+/// that node at once.
 struct Ctx<'t> {
     text: &'t str,
     root: Node<'t>,
+    chain: Vec<Node<'t>>,
 }
 
 impl<'t> Ctx<'t> {
+    fn new(text: &'t str, root: Node<'t>, node: Node<'t>) -> Self {
+        let mut chain = vec![root];
+        let mut cur = root;
+        while cur.id() != node.id() {
+            match cur.child_with_descendant(node) {
+                Some(c) if c.id() != cur.id() => {
+                    chain.push(c);
+                    cur = c;
+                }
+                _ => break,
+            }
+        }
+        Ctx { text, root, chain }
+    }
+
+    fn parent(&self, n: Node<'t>) -> Option<Node<'t>> {
+        match self.chain.iter().position(|c| c.id() == n.id()) {
+            Some(0) => None,
+            Some(i) => Some(self.chain[i - 1]),
+            None => n.parent(),
+        }
+    }
+
+    fn in_comment_or_string(&self, n: Node<'t>) -> bool {
+        let mut node = Some(n);
+        while let Some(x) = node {
+            if matches!(
+                x.kind(),
+                "comment" | "interpreted_string_literal" | "raw_string_literal" | "rune_literal"
+            ) {
+                return true;
+            }
+            node = self.parent(x);
+        }
+        false
+    }
+
     fn src(&self, n: Node<'_>) -> &'t str {
         self.text.get(n.byte_range()).unwrap_or("")
     }
 
-    fn at(&self, offset: usize) -> Option<Symbol> {
-        let node = self.root.descendant_for_byte_range(offset, offset)?;
+    fn at(&self, node: Node<'t>) -> Option<Symbol> {
         if node.child_count() != 0 {
             // A struct tag: the string is a leaf in some grammars, a node with children in others.
             if matches!(
@@ -393,8 +414,10 @@ impl<'t> Ctx<'t> {
         self.symbol_of_leaf(node)
     }
 
-    fn struct_tag(&self, node: Node<'_>) -> Option<Symbol> {
-        let field = node.parent().filter(|p| p.kind() == "field_declaration")?;
+    fn struct_tag(&self, node: Node<'t>) -> Option<Symbol> {
+        let field = self
+            .parent(node)
+            .filter(|p| p.kind() == "field_declaration")?;
         let tag = field.child_by_field_name("tag")?;
         (tag.id() == node.id()).then(|| Symbol {
             keys: vec![STRUCT_TAG.to_string()],
@@ -403,8 +426,8 @@ impl<'t> Ctx<'t> {
     }
 
     fn symbol_of_leaf(&self, node: Node<'t>) -> Option<Symbol> {
-        let parent = node.parent()?;
-        if in_comment_or_string(node) {
+        let parent = self.parent(node)?;
+        if self.in_comment_or_string(node) {
             // string content may be a child leaf of the literal
             let lit = if matches!(
                 node.kind(),
@@ -412,7 +435,7 @@ impl<'t> Ctx<'t> {
             ) {
                 Some(node)
             } else {
-                std::iter::successors(Some(node), |n| n.parent()).find(|n| {
+                std::iter::successors(Some(node), |n| self.parent(*n)).find(|n| {
                     matches!(
                         n.kind(),
                         "raw_string_literal" | "interpreted_string_literal"
@@ -538,8 +561,11 @@ impl<'t> Ctx<'t> {
     fn for_each_import(&self, mut f: impl FnMut(Option<&str>, &str)) {
         let mut c = self.root.walk();
         for decl in self.root.named_children(&mut c) {
-            if decl.kind() != "import_declaration" {
-                continue;
+            match decl.kind() {
+                "import_declaration" => {}
+                "package_clause" | "comment" => continue,
+                // imports come before every other declaration
+                _ => break,
             }
             let mut specs = Vec::new();
             let mut c2 = decl.walk();
@@ -586,7 +612,7 @@ impl<'t> Ctx<'t> {
     fn declared(&self, name: &str, at: Node<'t>) -> Option<Decl<'t>> {
         let pos = at.start_byte();
         let mut node = at;
-        while let Some(scope) = node.parent() {
+        while let Some(scope) = self.parent(node) {
             let found = match scope.kind() {
                 "statement_list" | "block" => self.decl_in_statements(scope, name, Some(pos)),
                 "source_file" => self.decl_in_statements(scope, name, None),
