@@ -56,7 +56,7 @@ impl Hit {
 /// A snippet offered as a completion for a word.
 #[derive(Clone, Debug)]
 pub struct SnippetEntry {
-    pub trigger: String,
+    pub trigger: Arc<str>,
     pub at: SectionRef,
     pub snippet: u32,
 }
@@ -105,10 +105,10 @@ impl Index {
                         content: sec.has_content,
                         answers: sec.answers,
                     };
-                    match keys.get_mut(k.name.as_str()) {
+                    match keys.get_mut(&*k.name) {
                         Some(v) => v.push(hit),
                         None => {
-                            keys.insert(Arc::from(k.name.as_str()), vec![hit]);
+                            keys.insert(Arc::clone(&k.name), vec![hit]);
                         }
                     }
                 }
@@ -118,7 +118,7 @@ impl Index {
                     }
                     for k in sec.keys.iter().filter(|k| k.source >= Source::Alias) {
                         snippets.push(SnippetEntry {
-                            trigger: k.name.clone(),
+                            trigger: Arc::clone(&k.name),
                             at: SectionRef {
                                 note: ni,
                                 section: si,
@@ -192,9 +192,7 @@ impl Index {
 
     /// Snippets whose trigger starts with `prefix`.
     pub fn snippets_with_prefix(&self, prefix: &str) -> &[SnippetEntry] {
-        let start = self
-            .snippets
-            .partition_point(|s| s.trigger.as_str() < prefix);
+        let start = self.snippets.partition_point(|s| &*s.trigger < prefix);
         let end = start + self.snippets[start..].partition_point(|s| s.trigger.starts_with(prefix));
         &self.snippets[start..end]
     }

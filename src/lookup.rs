@@ -169,7 +169,7 @@ fn about_parent(index: &Index, at: SectionRef, key: &str) -> bool {
         if sec
             .keys
             .iter()
-            .any(|k| k.source > Source::Snippet && quals.contains(&k.name))
+            .any(|k| k.source > Source::Snippet && quals.iter().any(|q| **q == *k.name))
         {
             return true;
         }
@@ -199,7 +199,7 @@ pub fn card(index: &Index, keys: &[String]) -> Option<Card> {
     let focus = sec
         .keys
         .iter()
-        .find(|k| k.name == key)
+        .find(|k| *k.name == *key)
         .and_then(|k| k.focus.as_deref().cloned());
     let excerpt = match &focus {
         Some(f) => {
@@ -239,7 +239,7 @@ fn link_at_key(index: &Index, h: &Hit, key: &str) -> Option<NoteLink> {
     if let Some(f) = sec
         .keys
         .iter()
-        .find(|k| k.name == key)
+        .find(|k| *k.name == *key)
         .and_then(|k| k.focus.as_ref())
     {
         l.line = f.line;
@@ -376,7 +376,7 @@ pub fn snippets(index: &Index, prefix: &str, limit: usize) -> Vec<SnippetItem> {
         let mut title = vec![entry.name.as_str()];
         title.extend(entry.note.path(e.at.section as usize));
         out.push(SnippetItem {
-            label: e.trigger.clone(),
+            label: e.trigger.to_string(),
             code,
             detail: title.join(" › "),
         });

@@ -46,7 +46,8 @@ impl Source {
 /// A key of a section.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Key {
-    pub name: String,
+    /// Interned: every section naming `sync.Once` shares one `sync.Once`.
+    pub name: Arc<str>,
     pub source: Source,
     /// For heading and alias keys: how much of the heading the key's word fills, in percent.
     pub purity: u8,
@@ -401,7 +402,7 @@ pub fn parse(text: &str, title: &str, aliases: &Aliases, limits: Limits) -> Resu
                         push_key(
                             &mut keys,
                             Key {
-                                name: k,
+                                name: intern(&k),
                                 source: Source::Explicit,
                                 purity: 100,
                                 focus: None,
@@ -452,9 +453,9 @@ pub fn parse(text: &str, title: &str, aliases: &Aliases, limits: Limits) -> Resu
                         // a weak key answers only for a qualified name (see lookup), so only
                         // those are kept: `fmt.Println`, `sync.Mutex.Lock`
                         for name in go::scan_names(&code) {
-                            if is_weak_key(&name) && !sec.keys.iter().any(|k| k.name == name) {
+                            if is_weak_key(&name) && !sec.keys.iter().any(|k| *k.name == *name) {
                                 sec.keys.push(Key {
-                                    name,
+                                    name: intern(&name),
                                     source: Source::Snippet,
                                     purity: 0,
                                     focus: None,
@@ -513,7 +514,7 @@ pub fn parse(text: &str, title: &str, aliases: &Aliases, limits: Limits) -> Resu
                                 push_key(
                                     &mut sections[cur].keys,
                                     Key {
-                                        name,
+                                        name: intern(&name),
                                         source: Source::Prose,
                                         purity: 0,
                                         focus: Some(Arc::clone(&focus)),
@@ -529,7 +530,7 @@ pub fn parse(text: &str, title: &str, aliases: &Aliases, limits: Limits) -> Resu
                             push_key(
                                 &mut sections[cur].keys,
                                 Key {
-                                    name,
+                                    name: intern(&name),
                                     source: Source::Prose,
                                     purity: 0,
                                     focus: None,
@@ -573,7 +574,7 @@ pub fn parse(text: &str, title: &str, aliases: &Aliases, limits: Limits) -> Resu
             push_key(
                 &mut sections[target].keys,
                 Key {
-                    name: k,
+                    name: intern(&k),
                     source: Source::Explicit,
                     purity: 100,
                     focus: None,
@@ -706,6 +707,20 @@ fn words(text: &str) -> Vec<&str> {
     out
 }
 
+/// One shared copy of each key name, for the whole process: notes name the same few thousand
+/// Go names hundreds of thousands of times.
+fn intern(name: &str) -> Arc<str> {
+    static NAMES: std::sync::LazyLock<std::sync::Mutex<std::collections::HashSet<Arc<str>>>> =
+        std::sync::LazyLock::new(Default::default);
+    let mut names = NAMES.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some(n) = names.get(name) {
+        return Arc::clone(n);
+    }
+    let n: Arc<str> = Arc::from(name);
+    names.insert(Arc::clone(&n));
+    n
+}
+
 fn percent(share: f32) -> u8 {
     (share.clamp(0.0, 1.0) * 100.0).round() as u8
 }
@@ -760,7 +775,7 @@ fn heading_keys(text: &str, aliases: &Aliases) -> Vec<Key> {
             push_key(
                 &mut keys,
                 Key {
-                    name,
+                    name: intern(&name),
                     source: Source::Heading,
                     purity,
                     focus: None,
@@ -771,12 +786,12 @@ fn heading_keys(text: &str, aliases: &Aliases) -> Vec<Key> {
     for (key, chars, word) in aliases.find(text) {
         // `struct tag` is one concept, not the keyword `struct`
         if word.contains(' ') {
-            keys.retain(|k| k.source != Source::Heading || !word.split(' ').any(|w| w == k.name));
+            keys.retain(|k| k.source != Source::Heading || !word.split(' ').any(|w| *w == *k.name));
         }
         push_key(
             &mut keys,
             Key {
-                name: key,
+                name: intern(&key),
                 source: Source::Alias,
                 purity: percent(chars as f32 / len),
                 focus: None,
