@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The whole test suite, on a bare Debian 12 machine as on a developer's: installs what the tests
 # need (Debian packages, npm packages), then runs the Rust tests (the core's data-driven cases and
-# the server over stdio), the short soak run, the Neovim headless test and the VS Code extension's tests, ending with
-# its end-to-end test in a real VS Code (code-server + Chromium).
+# the server over stdio), the short soak run, a short run of each fuzz target, the Neovim headless
+# test and the VS Code extension's tests, ending with its end-to-end test in a real VS Code
+# (code-server + Chromium).
 #   GONOTES_SKIP_EDITORS=1  runs the Rust tests alone.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -38,6 +39,9 @@ export GONOTES_SERVER="$PWD/target/release/gonotes"
 
 echo "::: soak (short form; the full form: python3 scripts/soak.py)"
 python3 scripts/soak.py --short --seed 1
+
+echo "::: fuzz targets, a short bounded run of each (long runs: fuzz/README.md)"
+bash fuzz/run-short.sh
 
 echo "::: neovim headless"
 bash editors/neovim/test/run.sh
