@@ -37,9 +37,11 @@ fi
 
 # -timeout: one input running longer is a hang (the session targets bound a session at 10 s
 # themselves); session_ops decodes its input with `arbitrary`, so it needs room to grow.
-# -detect_leaks=0 for the sessions: each session starts an indexer thread that ends on its own
-# shortly after the session; one still running when the fuzzer exits is reported by
-# LeakSanitizer as leaked (its closure and buffers), which is no leak of the server's.
+# No leak checks for the sessions (-detect_leaks=0 for libFuzzer's checks per input, and
+# ASAN_OPTIONS=detect_leaks=0 for LeakSanitizer's at exit): each session starts an indexer
+# thread that ends on its own shortly after the session (after its debounce window), and one
+# still running when the fuzzer exits is reported as leaked (its closure, its batch of jobs,
+# ~250 KB of buffers for two threads), which is no leak of the server's.
 flags_for() {
     case "$1" in
         session_ops) echo "-max_len=4096 -len_control=0 -timeout=30 -detect_leaks=0" ;;
@@ -72,8 +74,10 @@ for t in "${targets[@]}"; do
     rm -rf "$work"
     mkdir -p "$work" "$here/corpus/$t"
     log="$target_dir/logs/$t.log"
+    asan="${ASAN_OPTIONS:-}"
+    case "$t" in session*) asan="${asan:+$asan:}detect_leaks=0" ;; esac
     # shellcheck disable=SC2046
-    nice -n 19 cargo +nightly fuzz run --fuzz-dir "$here" --target-dir "$target_dir" "$t" \
+    ASAN_OPTIONS="$asan" nice -n 19 cargo +nightly fuzz run --fuzz-dir "$here" --target-dir "$target_dir" "$t" \
         "$work" "$here/corpus/$t" -- \
         -max_total_time="$seconds" -rss_limit_mb=2048 -print_final_stats=1 $(flags_for "$t") \
         >"$log" 2>&1
@@ -86,9 +90,16 @@ for t in "${targets[@]}"; do
     else
         failed=$((failed + 1))
         failures+=("$t")
-        echo "run-short: $t: FAILED (exit $rc) after ${runs:-?} inputs; the end of $log:"
-        grep -v '^gonotes ' "$log" | tail -n 60 | sed 's/^/    /'
-        grep -h 'Test unit written to\|artifact_prefix' "$log" | sed 's/^/    /'
+        echo "run-short: $t: FAILED (exit $rc) after ${runs:-?} inputs (full log: $log)"
+        # the panic (or sanitizer report) with the top of its backtrace, then the input's file
+        first="$(grep -n -m1 -E "panicked at|==ERROR|ERROR: libFuzzer|^error" "$log" | cut -d: -f1)"
+        if [ -n "$first" ]; then
+            grep -v '^gonotes ' <(tail -n +"$first" "$log") | head -n 40 | sed 's/^/    /'
+        else
+            grep -v '^gonotes ' "$log" | tail -n 40 | sed 's/^/    /'
+        fi
+        grep -h 'Test unit written to' "$log" | sed 's/^/    /'
+        echo "    reproduce: cargo +nightly fuzz run --fuzz-dir $here --target-dir $target_dir $t <that file>"
     fi
 done
 [ "$failed" -gt 0 ] && echo "run-short: failed: ${failures[*]}"
