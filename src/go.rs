@@ -212,9 +212,8 @@ pub fn parse(parser: &mut Parser, text: &str, old: Option<&Tree>) -> Option<Tree
 /// The chain of keys for a fully qualified name: `a.B.C` -> [`a.B.C`, `a.B`, `a`].
 pub fn fallbacks(key: &str) -> Vec<String> {
     let mut keys = vec![key.to_string()];
-    if let Some(rest) = key.strip_suffix(" _") {
+    if key.ends_with(" _") {
         // `var _`, `import _` -> `_`
-        let _ = rest;
         keys.push("_".to_string());
         return keys;
     }

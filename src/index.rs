@@ -180,11 +180,6 @@ impl Index {
         self.keys.get(key).map_or(&[], Vec::as_slice)
     }
 
-    /// How many sections hold `key`.
-    pub fn frequency(&self, key: &str) -> usize {
-        self.hits(key).len()
-    }
-
     /// Keys one segment below `qualifier` (`sync` -> `sync.Once`, ...), sorted.
     pub fn members(&self, qualifier: &str) -> &[Arc<str>] {
         self.members.get(qualifier).map_or(&[], Vec::as_slice)

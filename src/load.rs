@@ -357,11 +357,6 @@ impl NoteSet {
         self.overlays.remove(path).is_some()
     }
 
-    /// Whether `path` is one of the note files (on disk or open).
-    pub fn holds(&self, path: &Path) -> bool {
-        self.files.contains_key(path)
-    }
-
     /// Files not indexed, with reasons.
     pub fn skipped(&self) -> Vec<Skipped> {
         let mut out = self.walk_skipped.clone();

@@ -7,7 +7,6 @@
 //! bytes that are not UTF-8, binary data, a note over the size cap or over its time budget.
 
 use std::borrow::Cow;
-use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -53,6 +52,17 @@ pub struct Key {
     pub purity: u8,
     /// For prose keys found in a list item: that item, which becomes the card's excerpt.
     pub focus: Option<Arc<Focus>>,
+}
+
+impl Key {
+    fn new(name: &str, source: Source, purity: u8, focus: Option<Arc<Focus>>) -> Key {
+        Key {
+            name: intern(name),
+            source,
+            purity,
+            focus,
+        }
+    }
 }
 
 /// A list item that speaks of a key.
@@ -261,10 +271,6 @@ impl Aliases {
         Aliases { map, matcher }
     }
 
-    pub fn entries(&self) -> &[(String, String)] {
-        &self.map
-    }
-
     /// (key, the matched word's length in characters, the word) for every alias in `text`. ASCII aliases
     /// match whole words, case-insensitively; others match anywhere.
     fn find(&self, text: &str) -> Vec<(String, usize, String)> {
@@ -399,15 +405,7 @@ pub fn parse(text: &str, title: &str, aliases: &Aliases, limits: Limits) -> Resu
                     let htext = htext.trim().to_string();
                     let mut keys = heading_keys(&htext, aliases);
                     for k in comment_keys(&comment) {
-                        push_key(
-                            &mut keys,
-                            Key {
-                                name: intern(&k),
-                                source: Source::Explicit,
-                                purity: 100,
-                                focus: None,
-                            },
-                        );
+                        push_key(&mut keys, Key::new(&k, Source::Explicit, 100, None));
                     }
                     sections.push(Section {
                         title: htext,
@@ -454,12 +452,7 @@ pub fn parse(text: &str, title: &str, aliases: &Aliases, limits: Limits) -> Resu
                         // those are kept: `fmt.Println`, `sync.Mutex.Lock`
                         for name in go::scan_names(&code) {
                             if is_weak_key(&name) && !sec.keys.iter().any(|k| *k.name == *name) {
-                                sec.keys.push(Key {
-                                    name: intern(&name),
-                                    source: Source::Snippet,
-                                    purity: 0,
-                                    focus: None,
-                                });
+                                sec.keys.push(Key::new(&name, Source::Snippet, 0, None));
                             }
                         }
                     }
@@ -513,12 +506,7 @@ pub fn parse(text: &str, title: &str, aliases: &Aliases, limits: Limits) -> Resu
                             for name in names {
                                 push_key(
                                     &mut sections[cur].keys,
-                                    Key {
-                                        name: intern(&name),
-                                        source: Source::Prose,
-                                        purity: 0,
-                                        focus: Some(Arc::clone(&focus)),
-                                    },
+                                    Key::new(&name, Source::Prose, 0, Some(Arc::clone(&focus))),
                                 );
                             }
                         }
@@ -529,12 +517,7 @@ pub fn parse(text: &str, title: &str, aliases: &Aliases, limits: Limits) -> Resu
                         for name in para_names.drain(..) {
                             push_key(
                                 &mut sections[cur].keys,
-                                Key {
-                                    name: intern(&name),
-                                    source: Source::Prose,
-                                    purity: 0,
-                                    focus: None,
-                                },
+                                Key::new(&name, Source::Prose, 0, None),
                             );
                         }
                     }
@@ -573,12 +556,7 @@ pub fn parse(text: &str, title: &str, aliases: &Aliases, limits: Limits) -> Resu
         for k in front_keys {
             push_key(
                 &mut sections[target].keys,
-                Key {
-                    name: intern(&k),
-                    source: Source::Explicit,
-                    purity: 100,
-                    focus: None,
-                },
+                Key::new(&k, Source::Explicit, 100, None),
             );
         }
     }
@@ -772,15 +750,7 @@ fn heading_keys(text: &str, aliases: &Aliases) -> Vec<Key> {
         };
         if let Some(name) = name {
             let purity = percent(w.chars().filter(|c| *c != '.').count() as f32 / len);
-            push_key(
-                &mut keys,
-                Key {
-                    name: intern(&name),
-                    source: Source::Heading,
-                    purity,
-                    focus: None,
-                },
-            );
+            push_key(&mut keys, Key::new(&name, Source::Heading, purity, None));
         }
     }
     for (key, chars, word) in aliases.find(text) {
@@ -790,12 +760,7 @@ fn heading_keys(text: &str, aliases: &Aliases) -> Vec<Key> {
         }
         push_key(
             &mut keys,
-            Key {
-                name: intern(&key),
-                source: Source::Alias,
-                purity: percent(chars as f32 / len),
-                focus: None,
-            },
+            Key::new(&key, Source::Alias, percent(chars as f32 / len), None),
         );
     }
     keys
@@ -886,17 +851,6 @@ fn comment_keys(html: &str) -> Vec<String> {
         .map(|s| s.trim().to_string())
         .filter(|s| !s.is_empty())
         .collect()
-}
-
-/// The keys of a note, each with its strongest source: for reports.
-pub fn key_counts(note: &Note) -> HashMap<Source, usize> {
-    let mut m = HashMap::new();
-    for s in &note.sections {
-        for k in &s.keys {
-            *m.entry(k.source).or_insert(0) += 1;
-        }
-    }
-    m
 }
 
 /// A fence line: (indentation in columns, fence character, fence length, the rest of the line).

@@ -102,7 +102,7 @@ fn hover_snapshots() {
 }
 
 #[test]
-fn hover_range_and_null_fast() {
+fn hover_range_and_null() {
     let mut c = server_with_notes(&fixtures().join("notes"), &["utf-16"]);
     let src = "package main\n\nimport rt \"runtime\"\n\nfunc main() {\n\t/* 让出 😀 */ rt.Gosched()\n\tfmt.Println(\"sync.Once\")\n}\n";
     c.open("file:///ws/a.go", "go", src);

@@ -23,7 +23,6 @@ fuzz_target!(|data: &[u8]| {
         let _ = note.path(i);
         let _ = note.descendants(i).count();
     }
-    let _ = notes::key_counts(&note);
     let mut keys: Vec<String> = note
         .sections
         .iter()
