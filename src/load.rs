@@ -5,7 +5,7 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::time::SystemTime;
+use std::time::{Duration, Instant, SystemTime};
 
 use crate::index::{Index, NoteEntry};
 use crate::notes::{self, Aliases, Limits, Note};
@@ -17,7 +17,7 @@ pub const BUILTIN: &[(&str, &str)] = &[(
 )];
 
 /// How notes are read.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct LoadOptions {
     /// Folders or files.
     pub paths: Vec<PathBuf>,
@@ -240,6 +240,9 @@ pub struct Refresh {
     pub read: usize,
     pub removed: usize,
     pub unchanged: usize,
+    /// Time spent finding the files, and checking, reading and parsing them.
+    pub walk: Duration,
+    pub parse: Duration,
 }
 
 impl Refresh {
@@ -261,7 +264,9 @@ impl NoteSet {
             self.files.clear();
             self.shape = Some(shape);
         }
+        let started = Instant::now();
         let (files, skipped) = note_files(&opts.paths);
+        let walk = started.elapsed();
         self.walk_skipped = skipped;
         let keep: HashSet<&PathBuf> = files.iter().collect();
         let before = self.files.len();
@@ -269,6 +274,7 @@ impl NoteSet {
         let removed = before - self.files.len();
         let mut r = self.refresh_files(&files, opts);
         r.removed += removed;
+        r.walk = walk;
         self.builtin = if opts.builtin {
             builtin_entries(&opts.aliases, opts.limits)
         } else {
@@ -307,6 +313,7 @@ impl NoteSet {
     }
 
     fn refresh_files(&mut self, files: &[PathBuf], opts: &LoadOptions) -> Refresh {
+        let started = Instant::now();
         let mut todo = Vec::new();
         let mut r = Refresh::default();
         for p in files {
@@ -336,6 +343,7 @@ impl NoteSet {
         for (path, stamp, parsed) in parse_files(todo, opts) {
             self.files.insert(path, FileState { stamp, parsed });
         }
+        r.parse = started.elapsed();
         r
     }
 

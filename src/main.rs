@@ -224,8 +224,10 @@ fn cmd_index(args: &Args) -> ExitCode {
     }
     let started = Instant::now();
     let mut set = load::NoteSet::new();
-    set.refresh_all(&opts);
+    let refresh = set.refresh_all(&opts);
+    let tables = Instant::now();
     let index = set.index();
+    let tables = tables.elapsed();
     let elapsed = started.elapsed();
     if !args.summary {
         for (ni, entry) in index.notes().iter().enumerate() {
@@ -273,9 +275,12 @@ fn cmd_index(args: &Args) -> ExitCode {
         skipped.len()
     );
     println!(
-        "  {} key entries, {:.1} MB of excerpts",
+        "  {} key entries, {:.1} MB of excerpts; walk {:.1} ms, read + parse {:.1} ms, tables {:.1} ms",
         st.hits,
-        st.excerpt_bytes as f64 / 1e6
+        st.excerpt_bytes as f64 / 1e6,
+        refresh.walk.as_secs_f64() * 1e3,
+        refresh.parse.as_secs_f64() * 1e3,
+        tables.as_secs_f64() * 1e3
     );
     for s in &skipped {
         println!("skipped {}: {}", s.path.display(), s.reason);

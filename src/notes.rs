@@ -7,13 +7,14 @@
 //! bytes that are not UTF-8, binary data, a note over the size cap or over its time budget.
 
 use std::borrow::Cow;
+use std::ops::Range;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use pulldown_cmark::{CodeBlockKind, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 
 use crate::go;
-use crate::text::LineIndex;
+use crate::text::LineCounter;
 
 /// Where a key came from; the order is the ranking order.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -55,9 +56,9 @@ pub struct Key {
 }
 
 impl Key {
-    fn new(name: &str, source: Source, purity: u8, focus: Option<Arc<Focus>>) -> Key {
+    fn new(name: Arc<str>, source: Source, purity: u8, focus: Option<Arc<Focus>>) -> Key {
         Key {
-            name: intern(name),
+            name,
             source,
             purity,
             focus,
@@ -323,13 +324,13 @@ pub fn parse_bytes(
 /// What the event loop is inside of.
 enum Block {
     Heading {
-        start: usize,
+        line: u32,
         text: String,
         level: u8,
         comment: String,
     },
     Code {
-        start: usize,
+        line: u32,
         lang: String,
         code: String,
     },
@@ -340,7 +341,7 @@ pub fn parse(text: &str, title: &str, aliases: &Aliases, limits: Limits) -> Resu
     let started = Instant::now();
     let repaired = repair_fences(text);
     let text: &str = &repaired;
-    let lines = LineIndex::new(text);
+    let mut lines = LineCounter::new(text);
     let mut opts = Options::empty();
     opts.insert(Options::ENABLE_YAML_STYLE_METADATA_BLOCKS);
     opts.insert(Options::ENABLE_TABLES);
@@ -364,9 +365,9 @@ pub fn parse(text: &str, title: &str, aliases: &Aliases, limits: Limits) -> Resu
     let mut in_metadata = false;
     let mut block: Option<Block> = None;
     let mut depth = 0usize; // block nesting below the section
-    let mut items: Vec<(usize, String)> = Vec::new(); // open list items: start, prose names seen
-    let mut item_names: Vec<Vec<String>> = Vec::new();
-    let mut para_names: Vec<String> = Vec::new();
+    let mut items: Vec<(u32, Range<usize>)> = Vec::new(); // open list items: line, source range
+    let mut item_names: Vec<Vec<Arc<str>>> = Vec::new(); // the prose names each one holds
+    let mut para_names: Vec<Arc<str>> = Vec::new();
 
     for (n, (event, range)) in parser.enumerate() {
         if n % 1024 == 1023 && started.elapsed() > limits.time_budget {
@@ -381,7 +382,7 @@ pub fn parse(text: &str, title: &str, aliases: &Aliases, limits: Limits) -> Resu
             Event::Text(t) if in_metadata => front_keys.extend(front_matter_keys(&t)),
             Event::Start(Tag::Heading { level, .. }) => {
                 block = Some(Block::Heading {
-                    start: range.start,
+                    line: lines.line_of(range.start),
                     text: String::new(),
                     level: level_num(level),
                     comment: String::new(),
@@ -389,7 +390,7 @@ pub fn parse(text: &str, title: &str, aliases: &Aliases, limits: Limits) -> Resu
             }
             Event::End(TagEnd::Heading(_)) => {
                 if let Some(Block::Heading {
-                    start,
+                    line,
                     text: htext,
                     level,
                     comment,
@@ -401,11 +402,10 @@ pub fn parse(text: &str, title: &str, aliases: &Aliases, limits: Limits) -> Resu
                         stack.pop();
                     }
                     let parent = *stack.last().unwrap_or(&0);
-                    let line = lines.line_of(start);
                     let htext = htext.trim().to_string();
                     let mut keys = heading_keys(&htext, aliases);
                     for k in comment_keys(&comment) {
-                        push_key(&mut keys, Key::new(&k, Source::Explicit, 100, None));
+                        push_key(&mut keys, Key::new(intern(&k), Source::Explicit, 100, None));
                     }
                     sections.push(Section {
                         title: htext,
@@ -438,13 +438,13 @@ pub fn parse(text: &str, title: &str, aliases: &Aliases, limits: Limits) -> Resu
                     lang
                 };
                 block = Some(Block::Code {
-                    start: range.start,
+                    line: lines.line_of(range.start),
                     lang,
                     code: String::new(),
                 });
             }
             Event::End(TagEnd::CodeBlock) => {
-                if let Some(Block::Code { start, lang, code }) = block.take() {
+                if let Some(Block::Code { line, lang, code }) = block.take() {
                     let is_go = lang == "go";
                     let sec = &mut sections[cur];
                     if is_go {
@@ -452,14 +452,15 @@ pub fn parse(text: &str, title: &str, aliases: &Aliases, limits: Limits) -> Resu
                         // those are kept: `fmt.Println`, `sync.Mutex.Lock`
                         for name in go::scan_names(&code) {
                             if is_weak_key(&name) && !sec.keys.iter().any(|k| *k.name == *name) {
-                                sec.keys.push(Key::new(&name, Source::Snippet, 0, None));
+                                sec.keys
+                                    .push(Key::new(intern(&name), Source::Snippet, 0, None));
                             }
                         }
                     }
                     sec.snippets.push(Snippet {
                         lang,
                         code: if is_go { code } else { String::new() },
-                        line: lines.line_of(start),
+                        line,
                     });
                 }
             }
@@ -487,10 +488,7 @@ pub fn parse(text: &str, title: &str, aliases: &Aliases, limits: Limits) -> Resu
                 }
                 depth += 1;
                 if matches!(tag, Tag::Item) {
-                    items.push((
-                        range.start,
-                        text.get(range.clone()).unwrap_or("").to_string(),
-                    ));
+                    items.push((lines.line_of(range.start), range));
                     item_names.push(Vec::new());
                 }
             }
@@ -498,15 +496,18 @@ pub fn parse(text: &str, title: &str, aliases: &Aliases, limits: Limits) -> Resu
                 depth = depth.saturating_sub(1);
                 match tag {
                     TagEnd::Item => {
-                        if let (Some((start, src)), Some(names)) = (items.pop(), item_names.pop()) {
+                        if let (Some((line, src)), Some(names)) = (items.pop(), item_names.pop()) {
+                            if names.is_empty() {
+                                continue;
+                            }
                             let focus = Arc::new(Focus {
-                                text: first_lines(&src, 6),
-                                line: lines.line_of(start),
+                                text: first_lines(text.get(src).unwrap_or(""), 6),
+                                line,
                             });
                             for name in names {
                                 push_key(
                                     &mut sections[cur].keys,
-                                    Key::new(&name, Source::Prose, 0, Some(Arc::clone(&focus))),
+                                    Key::new(name, Source::Prose, 0, Some(Arc::clone(&focus))),
                                 );
                             }
                         }
@@ -517,7 +518,7 @@ pub fn parse(text: &str, title: &str, aliases: &Aliases, limits: Limits) -> Resu
                         for name in para_names.drain(..) {
                             push_key(
                                 &mut sections[cur].keys,
-                                Key::new(&name, Source::Prose, 0, None),
+                                Key::new(name, Source::Prose, 0, None),
                             );
                         }
                     }
@@ -525,18 +526,10 @@ pub fn parse(text: &str, title: &str, aliases: &Aliases, limits: Limits) -> Resu
                 }
             }
             Event::Text(t) => {
-                let found = prose_names(&t, false);
-                match item_names.last_mut() {
-                    Some(v) => v.extend(found),
-                    None => para_names.extend(found),
-                }
+                prose_names(&t, false, item_names.last_mut().unwrap_or(&mut para_names));
             }
             Event::Code(t) => {
-                let found = prose_names(&t, true);
-                match item_names.last_mut() {
-                    Some(v) => v.extend(found),
-                    None => para_names.extend(found),
-                }
+                prose_names(&t, true, item_names.last_mut().unwrap_or(&mut para_names));
             }
             _ => {}
         }
@@ -556,7 +549,7 @@ pub fn parse(text: &str, title: &str, aliases: &Aliases, limits: Limits) -> Resu
         for k in front_keys {
             push_key(
                 &mut sections[target].keys,
-                Key::new(&k, Source::Explicit, 100, None),
+                Key::new(intern(&k), Source::Explicit, 100, None),
             );
         }
     }
@@ -655,34 +648,47 @@ fn push_key(keys: &mut Vec<Key>, key: Key) {
     }
 }
 
-/// Words of a heading or prose: runs of ASCII identifier characters and dots, and `<-`.
-fn words(text: &str) -> Vec<&str> {
-    let mut out = Vec::new();
-    let b = text.as_bytes();
-    let mut i = 0;
-    while i < b.len() {
-        if b[i] == b'<' && b.get(i + 1) == Some(&b'-') {
-            out.push("<-");
-            i += 2;
-            continue;
-        }
-        if b[i].is_ascii_alphanumeric() || b[i] == b'_' {
-            let start = i;
-            while i < b.len()
-                && (b[i].is_ascii_alphanumeric()
-                    || b[i] == b'_'
-                    || (b[i] == b'.'
-                        && b.get(i + 1)
-                            .is_some_and(|c| c.is_ascii_alphabetic() || *c == b'_')))
-            {
-                i += 1;
+/// Words of a heading or prose: runs of ASCII identifier characters and dots, and `<-`, each
+/// with the offset just past it.
+struct Words<'t> {
+    text: &'t str,
+    at: usize,
+}
+
+fn words(text: &str) -> Words<'_> {
+    Words { text, at: 0 }
+}
+
+impl<'t> Iterator for Words<'t> {
+    type Item = (&'t str, usize);
+
+    fn next(&mut self) -> Option<(&'t str, usize)> {
+        let b = self.text.as_bytes();
+        let mut i = self.at;
+        while i < b.len() {
+            if b[i] == b'<' && b.get(i + 1) == Some(&b'-') {
+                self.at = i + 2;
+                return Some(("<-", self.at));
             }
-            out.push(&text[start..i]);
-            continue;
+            if b[i].is_ascii_alphanumeric() || b[i] == b'_' {
+                let start = i;
+                while i < b.len()
+                    && (b[i].is_ascii_alphanumeric()
+                        || b[i] == b'_'
+                        || (b[i] == b'.'
+                            && b.get(i + 1)
+                                .is_some_and(|c| c.is_ascii_alphabetic() || *c == b'_')))
+                {
+                    i += 1;
+                }
+                self.at = i;
+                return Some((&self.text[start..i], i));
+            }
+            i += 1;
         }
-        i += 1;
+        self.at = b.len();
+        None
     }
-    out
 }
 
 /// One shared copy of each key name, for the whole process: notes name the same few thousand
@@ -735,7 +741,7 @@ fn heading_len(text: &str) -> usize {
 fn heading_keys(text: &str, aliases: &Aliases) -> Vec<Key> {
     let len = heading_len(text) as f32;
     let mut keys = Vec::new();
-    for w in words(text) {
+    for (w, _) in words(text) {
         let lower = w.to_ascii_lowercase();
         let name = if is_qualified(w) || w == "<-" || w == "_" {
             Some(w.to_string())
@@ -750,7 +756,10 @@ fn heading_keys(text: &str, aliases: &Aliases) -> Vec<Key> {
         };
         if let Some(name) = name {
             let purity = percent(w.chars().filter(|c| *c != '.').count() as f32 / len);
-            push_key(&mut keys, Key::new(&name, Source::Heading, purity, None));
+            push_key(
+                &mut keys,
+                Key::new(intern(&name), Source::Heading, purity, None),
+            );
         }
     }
     for (key, chars, word) in aliases.find(text) {
@@ -760,15 +769,26 @@ fn heading_keys(text: &str, aliases: &Aliases) -> Vec<Key> {
         }
         push_key(
             &mut keys,
-            Key::new(&key, Source::Alias, percent(chars as f32 / len), None),
+            Key::new(
+                intern(&key),
+                Source::Alias,
+                percent(chars as f32 / len),
+                None,
+            ),
         );
     }
     keys
 }
 
-/// Names in prose. In inline code every Go name counts; in plain text, qualified names whose
-/// package is known, builtin calls (`close(ch)`), and `var _` / `import _`.
-fn prose_names(text: &str, code: bool) -> Vec<String> {
+/// Names in prose, added to `out` (interned, once each). In inline code every Go name counts;
+/// in plain text, qualified names whose package is known, builtin calls (`close(ch)`), and
+/// `var _` / `import _`.
+fn prose_names(text: &str, code: bool, out: &mut Vec<Arc<str>>) {
+    let mut add = |name: &str| {
+        if !out.iter().any(|n| **n == *name) {
+            out.push(intern(name));
+        }
+    };
     if code {
         let names = go::scan_names(text);
         // `sync.Once` in prose speaks of `sync.Once`, not of package `sync` as a whole
@@ -777,40 +797,34 @@ fn prose_names(text: &str, code: bool) -> Vec<String> {
                 .iter()
                 .any(|m| m.len() > n.len() && m.starts_with(n) && m.as_bytes()[n.len()] == b'.')
         };
-        return names
-            .iter()
-            .filter(|n| {
-                !matches!(
-                    n.as_str(),
-                    "package" | "func" | "var" | "type" | "import" | "return"
-                )
-            })
-            .filter(|n| !qualifies(n))
-            .cloned()
-            .collect();
-    }
-    let mut out: Vec<String> = Vec::new();
-    let ws = words(text);
-    for (i, w) in ws.iter().enumerate() {
-        let name = if is_qualified(w) {
-            let first = w.split('.').next().unwrap_or("");
-            (go::is_std_package(first) || first == "cmd").then(|| w.to_string())
-        } else if go::is_builtin(w) {
-            // `close(ch)`: a call, right after the word; `panic` and `recover` mean Go even bare
-            let call = text.contains(&format!("{w}("));
-            (call || matches!(*w, "panic" | "recover")).then(|| w.to_string())
-        } else if *w == "_" && i > 0 && (ws[i - 1] == "var" || ws[i - 1] == "import") {
-            Some(format!("{} _", ws[i - 1]))
-        } else {
-            None
-        };
-        if let Some(n) = name {
-            if !out.contains(&n) {
-                out.push(n);
+        for n in &names {
+            let declaration = matches!(
+                n.as_str(),
+                "package" | "func" | "var" | "type" | "import" | "return"
+            );
+            if !declaration && !qualifies(n) {
+                add(n);
             }
         }
+        return;
     }
-    out
+    let mut prev = "";
+    for (w, end) in words(text) {
+        if is_qualified(w) {
+            let first = w.split('.').next().unwrap_or("");
+            if go::is_std_package(first) || first == "cmd" {
+                add(w);
+            }
+        } else if go::is_builtin(w) {
+            // `close(ch)`: a call, right after the word; `panic` and `recover` mean Go even bare
+            if text[end..].starts_with('(') || matches!(w, "panic" | "recover") {
+                add(w);
+            }
+        } else if w == "_" && (prev == "var" || prev == "import") {
+            add(&format!("{prev} _"));
+        }
+        prev = w;
+    }
 }
 
 /// `keys: [a, b]`, `keys:` followed by `- a` lines, the same for `aliases:`.

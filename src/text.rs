@@ -174,6 +174,52 @@ impl LineIndex {
     }
 }
 
+/// Line numbers of offsets asked for in increasing order, counted on the way (no table): the
+/// note parser asks for the line of each heading, fence and list item as it meets them. The
+/// same line ends as [`LineIndex`]: `\n`, `\r\n`, a lone `\r`.
+#[derive(Clone, Debug)]
+pub struct LineCounter<'t> {
+    bytes: &'t [u8],
+    pos: usize,
+    line: u32,
+}
+
+impl<'t> LineCounter<'t> {
+    pub fn new(text: &'t str) -> Self {
+        LineCounter {
+            bytes: text.as_bytes(),
+            pos: 0,
+            line: 0,
+        }
+    }
+
+    /// The zero-based line holding byte `offset` (clamped). An offset before the last one asked
+    /// for is counted again from the start: right, only slower.
+    pub fn line_of(&mut self, offset: usize) -> u32 {
+        let offset = offset.min(self.bytes.len());
+        if offset < self.pos {
+            self.pos = 0;
+            self.line = 0;
+        }
+        let ends = memchr::memchr2_iter(b'\n', b'\r', &self.bytes[self.pos..offset])
+            .filter(|&i| {
+                let at = self.pos + i;
+                self.bytes[at] == b'\n' || self.bytes.get(at + 1) != Some(&b'\n')
+            })
+            .count();
+        self.line = self
+            .line
+            .saturating_add(u32::try_from(ends).unwrap_or(u32::MAX));
+        self.pos = offset;
+        self.line
+    }
+
+    /// How many lines the text has (a final line end starts an empty last line).
+    pub fn line_count(&mut self) -> usize {
+        self.line_of(self.bytes.len()) as usize + 1
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -222,6 +268,42 @@ mod tests {
         check("a\r\nb$0", (1, 1), (1, 1), (1, 1));
         check("a\rb\r$0c", (2, 0), (2, 0), (2, 0));
         check("😀😀$0", (0, 8), (0, 4), (0, 2));
+    }
+
+    #[test]
+    fn line_counter_agrees_with_line_index() {
+        for text in [
+            "",
+            "a",
+            "a\n",
+            "a\r\nb\rc\n\nd",
+            "\r\r\n\n通道\r",
+            "x\ny😀\r\n",
+        ] {
+            let index = LineIndex::new(text);
+            let mut counter = LineCounter::new(text);
+            for offset in 0..=text.len() + 1 {
+                assert_eq!(
+                    counter.line_of(offset),
+                    index.line_of(offset),
+                    "{text:?} at {offset}"
+                );
+            }
+            // backwards, then forwards again
+            let mut counter = LineCounter::new(text);
+            for offset in (0..=text.len()).rev() {
+                assert_eq!(
+                    counter.line_of(offset),
+                    index.line_of(offset),
+                    "{text:?} at {offset}"
+                );
+            }
+            assert_eq!(
+                LineCounter::new(text).line_count(),
+                index.line_count(),
+                "{text:?}"
+            );
+        }
     }
 
     #[test]

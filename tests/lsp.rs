@@ -472,7 +472,7 @@ fn open_note_action_definition_and_notes_at() {
         "workspace/didChangeConfiguration",
         json!({"settings": {"gonotes": {"definition": true}}}),
     );
-    c.wait_ready();
+    // not a load option: it holds from the next request on, with no re-index
     let d = c.request("textDocument/definition", at);
     assert_eq!(d[0]["range"]["start"]["line"], 411);
 }

@@ -35,6 +35,8 @@ pub enum Event {
         sections: usize,
         skipped: Vec<Skipped>,
         millis: u128,
+        /// Where the time went: walk, read + parse, tables.
+        phases: String,
         full: bool,
     },
 }
@@ -66,10 +68,12 @@ pub fn spawn(
             let mut watcher: Option<notify::RecommendedWatcher> = None;
             loop {
                 let Ok(first) = jobs.recv() else { return };
+                // the first options are indexed at once: nothing is served until they are
+                let at_once = opts.is_none() && matches!(first, Job::Configure(_));
                 let mut batch = vec![first];
                 // debounce: gather what else arrives soon, for a bounded time
                 let gathering = Instant::now();
-                while gathering.elapsed() < MAX_GATHER {
+                while !at_once && gathering.elapsed() < MAX_GATHER {
                     match jobs
                         .recv_timeout(DEBOUNCE.min(MAX_GATHER.saturating_sub(gathering.elapsed())))
                     {
@@ -84,17 +88,13 @@ pub fn spawn(
                 for job in batch {
                     match job {
                         Job::Stop => return,
+                        // the same options again (an editor sends them at start-up and answers
+                        // `workspace/configuration` with them): nothing to do
+                        Job::Configure(o) if opts.as_ref() == Some(&o) => {}
                         Job::Configure(o) => {
-                            let tx = jobs_tx.clone();
-                            watcher = match load::watch(&o.paths, move |paths| {
-                                let _ = tx.send(Job::Changed(paths));
-                            }) {
-                                Ok(w) => Some(w),
-                                Err(e) => {
-                                    eprintln!("gonotes: cannot watch note folders: {e}");
-                                    None
-                                }
-                            };
+                            if opts.as_ref().is_none_or(|old| old.paths != o.paths) {
+                                watcher = None; // watched again below, after the index
+                            }
                             opts = Some(o);
                             full = true;
                         }
@@ -112,7 +112,6 @@ pub fn spawn(
                         }
                     }
                 }
-                let _ = &watcher;
                 let Some(o) = &opts else { continue };
                 let started = Instant::now();
                 let refresh = if full {
@@ -123,22 +122,62 @@ pub fn spawn(
                     changed.dedup();
                     set.refresh_paths(&changed, o)
                 };
-                if !(full || refresh.changed() || overlays_changed) {
-                    continue;
+                if full || refresh.changed() || overlays_changed {
+                    publish(&set, &snapshot, &events, started, full, &refresh);
                 }
-                let index = set.index();
-                let stats = index.stats();
-                snapshot.set(index);
-                events(Event::Done {
-                    notes: stats.notes,
-                    sections: stats.sections,
-                    skipped: set.skipped(),
-                    millis: started.elapsed().as_millis(),
-                    full,
-                });
+                if watcher.is_none() && !o.paths.is_empty() {
+                    // Watching starts after the first index, so that reading every note does
+                    // not queue an open event per file; what changed before the watch began
+                    // is caught by checking every file's size and time once more.
+                    let tx = jobs_tx.clone();
+                    watcher = match load::watch(&o.paths, move |paths| {
+                        let _ = tx.send(Job::Changed(paths));
+                    }) {
+                        Ok(w) => Some(w),
+                        Err(e) => {
+                            eprintln!("gonotes: cannot watch note folders: {e}");
+                            None
+                        }
+                    };
+                    let started = Instant::now();
+                    let refresh = set.refresh_all(o);
+                    if refresh.changed() {
+                        publish(&set, &snapshot, &events, started, false, &refresh);
+                    }
+                }
             }
         });
     if let Err(e) = spawned {
         eprintln!("gonotes: cannot start the indexer: {e}");
     }
+}
+
+/// Builds the index of what `set` holds and makes it the one requests are answered from.
+fn publish(
+    set: &NoteSet,
+    snapshot: &Snapshot,
+    events: &impl Fn(Event),
+    started: Instant,
+    full: bool,
+    refresh: &load::Refresh,
+) {
+    let tables = Instant::now();
+    let index = set.index();
+    let tables = tables.elapsed();
+    let stats = index.stats();
+    snapshot.set(index);
+    events(Event::Done {
+        notes: stats.notes,
+        sections: stats.sections,
+        skipped: set.skipped(),
+        millis: started.elapsed().as_millis(),
+        phases: format!(
+            "walk {} ms, read + parse {} ms ({} files read), tables {} ms",
+            refresh.walk.as_millis(),
+            refresh.parse.as_millis(),
+            refresh.read,
+            tables.as_millis()
+        ),
+        full,
+    });
 }

@@ -38,6 +38,7 @@ pub async fn report(client: &Client, ev: Event, token: NumberOrString, with_prog
             sections,
             skipped,
             millis,
+            phases,
             full,
         } => {
             for s in &skipped {
@@ -49,7 +50,7 @@ pub async fn report(client: &Client, ev: Event, token: NumberOrString, with_prog
                 if sections == 1 { "section" } else { "sections" },
                 skipped.len()
             );
-            log::info(&message);
+            log::info(&format!("{message} ({phases})"));
             if with_progress && full {
                 let end = WorkDoneProgress::End(WorkDoneProgressEnd {
                     message: Some(message.clone()),
