@@ -865,7 +865,8 @@ enum Tok<'a> {
 
 fn lex(code: &str) -> Vec<Tok<'_>> {
     let b = code.as_bytes();
-    let mut out = Vec::new();
+    // about one token in four bytes of Go: grown once or never
+    let mut out = Vec::with_capacity(code.len() / 4 + 8);
     let mut i = 0;
     while i < b.len() {
         let c = b[i];
@@ -959,13 +960,15 @@ fn lex(code: &str) -> Vec<Tok<'_>> {
 /// `<-`, builtin calls, `pkg.Name` through the snippet's imports or standard package names,
 /// `x.M` through `x`'s stated type, blank identifiers and struct tags.
 pub fn scan_names(code: &str) -> Vec<String> {
-    if let Some(quick) = scan_simple(code) {
-        return quick;
+    match scan_simple(code) {
+        Some(Simple::Nothing) => Vec::new(),
+        Some(Simple::One(name)) => vec![name.to_string()],
+        Some(Simple::Member(pkg, member)) => vec![pkg.to_string(), member.to_string()],
+        None => scan_tokens(code),
     }
-    scan_tokens(code)
 }
 
-fn scan_tokens(code: &str) -> Vec<String> {
+fn scan_tokens<'a>(code: &'a str) -> Vec<String> {
     let toks = lex(code);
     // functions the snippet declares: calls to them are not builtins
     let declared_funcs: Vec<&str> = toks
@@ -976,7 +979,7 @@ fn scan_tokens(code: &str) -> Vec<String> {
         })
         .collect();
     // imports: `import "x"`, `import a "x"`, blocks
-    let mut imports: Vec<(String, String)> = Vec::new();
+    let mut imports: Vec<(&'a str, &'a str)> = Vec::new();
     let mut in_import_block = false;
     for (i, t) in toks.iter().enumerate() {
         match *t {
@@ -987,17 +990,17 @@ fn scan_tokens(code: &str) -> Vec<String> {
             Tok::Str { text, .. } => {
                 let prev = i.checked_sub(1).map(|p| toks[p]);
                 let path = text.trim_matches(['"', '`']);
-                let canon = package_name_of_path(path).to_string();
+                let canon = package_name_of_path(path);
                 match prev {
-                    Some(Tok::Ident("import")) => imports.push((canon.clone(), canon)),
+                    Some(Tok::Ident("import")) => imports.push((canon, canon)),
                     Some(Tok::Ident(alias)) if alias != "_" => {
                         let before = i.checked_sub(2).map(|p| toks[p]);
                         if in_import_block || before == Some(Tok::Ident("import")) {
-                            imports.push((alias.to_string(), canon));
+                            imports.push((alias, canon));
                         }
                     }
                     Some(Tok::Newline) | Some(Tok::Punct("(")) if in_import_block => {
-                        imports.push((canon.clone(), canon));
+                        imports.push((canon, canon));
                     }
                     _ => {}
                 }
@@ -1005,19 +1008,19 @@ fn scan_tokens(code: &str) -> Vec<String> {
             _ => {}
         }
     }
-    let imported: Vec<&str> = imports.iter().map(|(a, _)| a.as_str()).collect();
-    let package = |name: &str, locals: &[(String, Option<String>)]| -> Option<String> {
-        if let Some((_, canon)) = imports.iter().find(|(a, _)| a == name) {
-            return Some(canon.clone());
+    let imported: Vec<&str> = imports.iter().map(|(a, _)| *a).collect();
+    let package = |name: &'a str, locals: &[(&str, Option<String>)]| -> Option<&'a str> {
+        if let Some((_, canon)) = imports.iter().find(|(a, _)| *a == name) {
+            return Some(canon);
         }
-        if locals.iter().any(|(n, _)| n == name) {
+        if locals.iter().any(|(n, _)| *n == name) {
             return None;
         }
-        is_std_package(name).then(|| name.to_string())
+        is_std_package(name).then_some(name)
     };
     // typed variables: `var x pkg.T`, `x *pkg.T` (params, fields, var blocks), `x := pkg.T{`,
     // `x := &pkg.T{`, `x := new(pkg.T)`, `var x = pkg.T{`
-    let mut locals: Vec<(String, Option<String>)> = Vec::new();
+    let mut locals: Vec<(&'a str, Option<String>)> = Vec::new();
     for (i, t) in toks.iter().enumerate() {
         let Tok::Ident(name) = *t else { continue };
         if is_keyword(name) || imported.contains(&name) {
@@ -1057,7 +1060,7 @@ fn scan_tokens(code: &str) -> Vec<String> {
                 };
                 if closes {
                     if let Some(pkg) = package(p, &[]) {
-                        locals.push((name.to_string(), Some(format!("{pkg}.{ty}"))));
+                        locals.push((name, Some(dotted(pkg, ty))));
                         continue;
                     }
                 }
@@ -1065,7 +1068,7 @@ fn scan_tokens(code: &str) -> Vec<String> {
             if prev != Some(Tok::Ident("var")) && toks.get(i + 1) == Some(&Tok::Punct("=")) {
                 continue; // a plain assignment declares nothing
             }
-            locals.push((name.to_string(), None));
+            locals.push((name, None));
             continue;
         }
         if !decl_start {
@@ -1078,21 +1081,21 @@ fn scan_tokens(code: &str) -> Vec<String> {
             (toks.get(j), toks.get(j + 1), toks.get(j + 2))
         {
             if let Some(pkg) = package(p, &[]) {
-                locals.push((name.to_string(), Some(format!("{pkg}.{ty}"))));
+                locals.push((name, Some(dotted(pkg, ty))));
             }
         }
     }
     let mut out: Vec<String> = Vec::new();
-    let mut push = |k: String| {
-        if !out.contains(&k) {
-            out.push(k);
+    let mut push = |k: &str| {
+        if !out.iter().any(|o| o == k) {
+            out.push(k.to_string());
         }
     };
     let mut in_import_block = false;
     for (i, t) in toks.iter().enumerate() {
         let prev = i.checked_sub(1).map(|p| toks[p]);
         match *t {
-            Tok::Punct("<-") => push("<-".to_string()),
+            Tok::Punct("<-") => push("<-"),
             Tok::Punct(")") if in_import_block => in_import_block = false,
             Tok::Str { raw: true, text } => {
                 // a struct tag: a raw string after a field's type, ending its line
@@ -1103,7 +1106,7 @@ fn scan_tokens(code: &str) -> Vec<String> {
                         None | Some(Tok::Newline) | Some(Tok::Punct("}")) | Some(Tok::Punct(";"))
                     );
                 if field_line && text.contains(":\"") {
-                    push(STRUCT_TAG.to_string());
+                    push(STRUCT_TAG);
                 }
             }
             Tok::Ident(w) => {
@@ -1114,7 +1117,7 @@ fn scan_tokens(code: &str) -> Vec<String> {
                     if w == "import" && toks.get(i + 1) == Some(&Tok::Punct("(")) {
                         in_import_block = true;
                     }
-                    push(w.to_string());
+                    push(w);
                     continue;
                 }
                 if w == "_" {
@@ -1128,30 +1131,28 @@ fn scan_tokens(code: &str) -> Vec<String> {
                     } else {
                         "_"
                     };
-                    push(key.to_string());
+                    push(key);
                     continue;
                 }
                 if is_builtin(w)
                     && toks.get(i + 1) == Some(&Tok::Punct("("))
-                    && !locals.iter().any(|(n, _)| n == w)
+                    && !locals.iter().any(|(n, _)| *n == w)
                 {
                     if !declared_funcs.contains(&w) {
-                        push(w.to_string());
+                        push(w);
                     }
                     continue;
                 }
-                let qualifier = match locals.iter().rev().find(|(n, _)| n == w) {
-                    Some((_, ty)) => ty.clone(),
+                let qualifier = match locals.iter().rev().find(|(n, _)| *n == w) {
+                    Some((_, ty)) => ty.as_deref(),
                     None => package(w, &locals),
                 };
                 let Some(q) = qualifier else { continue };
+                push(q);
                 if let (Some(Tok::Punct(".")), Some(Tok::Ident(m))) =
                     (toks.get(i + 1), toks.get(i + 2))
                 {
-                    push(q.clone());
-                    push(format!("{q}.{m}"));
-                } else {
-                    push(q);
+                    push(&dotted(q, m));
                 }
             }
             _ => {}
@@ -1160,9 +1161,27 @@ fn scan_tokens(code: &str) -> Vec<String> {
     out
 }
 
-/// What [`scan_names`] finds in a lone name or `pkg.Name` (most inline code in notes), without
-/// lexing: `None` when the text is anything else.
-fn scan_simple(code: &str) -> Option<Vec<String>> {
+/// `a.b`, allocated once.
+fn dotted(a: &str, b: &str) -> String {
+    let mut s = String::with_capacity(a.len() + 1 + b.len());
+    s.push_str(a);
+    s.push('.');
+    s.push_str(b);
+    s
+}
+
+/// What [`scan_names`] finds in simple code, borrowed from it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Simple<'a> {
+    Nothing,
+    One(&'a str),
+    /// A standard package and the member named (`sync`, `sync.Once`).
+    Member(&'a str, &'a str),
+}
+
+/// What [`scan_names`] finds in a lone name or `pkg.Name` (or `pkg.Type.Method`: most inline
+/// code in notes), without lexing: `None` when the text is anything else.
+pub fn scan_simple(code: &str) -> Option<Simple<'_>> {
     let code = code.trim();
     let ident = |s: &str| {
         s.bytes()
@@ -1170,18 +1189,25 @@ fn scan_simple(code: &str) -> Option<Vec<String>> {
             .is_some_and(|b| b == b'_' || b.is_ascii_alphabetic())
             && s.bytes().all(|b| b == b'_' || b.is_ascii_alphanumeric())
     };
-    match code.split_once('.') {
-        None if ident(code) => Some(if is_keyword(code) || code == "_" || is_std_package(code) {
-            vec![code.to_string()]
+    let mut parts = code.split('.');
+    let pkg = parts.next().filter(|p| ident(p))?;
+    let name = parts.next();
+    if !parts.all(ident) {
+        return None;
+    }
+    match name {
+        None => Some(if is_keyword(pkg) || pkg == "_" || is_std_package(pkg) {
+            Simple::One(pkg)
         } else {
-            Vec::new()
+            Simple::Nothing
         }),
-        Some((pkg, name)) if ident(pkg) && ident(name) && pkg != "_" => Some(if is_keyword(pkg) {
-            vec![pkg.to_string()]
+        // a member of a member (`sync.WaitGroup.Add`) is named through its first member
+        Some(name) if ident(name) && pkg != "_" => Some(if is_keyword(pkg) {
+            Simple::One(pkg)
         } else if is_std_package(pkg) {
-            vec![pkg.to_string(), format!("{pkg}.{name}")]
+            Simple::Member(pkg, &code[..pkg.len() + 1 + name.len()])
         } else {
-            Vec::new()
+            Simple::Nothing
         }),
         _ => None,
     }

@@ -4,10 +4,10 @@
 //! An [`Index`] is built once from parsed notes and never changes; a new set of notes makes a
 //! new index (the parsed notes themselves are shared, `Arc`, so only the tables are rebuilt).
 
-use std::cmp::Reverse;
 use std::collections::HashMap;
 use std::sync::Arc;
 
+use crate::hash::BuildFast;
 use crate::notes::{Note, Section, Source};
 
 /// A note as the index holds it.
@@ -88,12 +88,37 @@ pub struct Stats {
 
 impl Index {
     pub fn build(notes: Vec<NoteEntry>) -> Index {
-        let mut keys: HashMap<Arc<str>, Vec<Hit>> = HashMap::new();
-        let mut snippets = Vec::new();
+        // Keys are gathered by name *pointer*: names are interned, so one name is one pointer
+        // (and a name that was not interned only costs a merge below). Hashing an address is
+        // far cheaper than hashing and comparing the text, 400,000 times for a big vault.
+        struct Group {
+            name: Arc<str>,
+            hits: Vec<Hit>,
+            snippets: Vec<(SectionRef, u32)>,
+        }
+        let mut slot: HashMap<usize, u32, BuildFast> = HashMap::default();
+        let mut groups: Vec<Group> = Vec::new();
+        let mut group_of = |name: &Arc<str>| -> usize {
+            let i = *slot.entry(name.as_ptr() as usize).or_insert_with(|| {
+                groups.push(Group {
+                    name: Arc::clone(name),
+                    hits: Vec::new(),
+                    snippets: Vec::new(),
+                });
+                u32::try_from(groups.len() - 1).unwrap_or(u32::MAX)
+            });
+            i as usize
+        };
+        let mut found: Vec<(usize, Hit)> = Vec::new();
+        let mut found_snippets: Vec<(usize, SectionRef, u32)> = Vec::new();
         for (ni, entry) in notes.iter().enumerate() {
             let ni = u32::try_from(ni).unwrap_or(u32::MAX);
             for (si, sec) in entry.note.sections.iter().enumerate() {
                 let si = u32::try_from(si).unwrap_or(u32::MAX);
+                let at = SectionRef {
+                    note: ni,
+                    section: si,
+                };
                 for k in &sec.keys {
                     let hit = Hit {
                         note: ni,
@@ -105,32 +130,42 @@ impl Index {
                         content: sec.has_content,
                         answers: sec.answers,
                     };
-                    match keys.get_mut(&*k.name) {
-                        Some(v) => v.push(hit),
-                        None => {
-                            keys.insert(Arc::clone(&k.name), vec![hit]);
-                        }
-                    }
+                    found.push((group_of(&k.name), hit));
                 }
                 for (pi, snip) in sec.snippets.iter().enumerate() {
                     if !snip.is_go() {
                         continue;
                     }
+                    let pi = u32::try_from(pi).unwrap_or(u32::MAX);
                     for k in sec.keys.iter().filter(|k| k.source >= Source::Alias) {
-                        snippets.push(SnippetEntry {
-                            trigger: Arc::clone(&k.name),
-                            at: SectionRef {
-                                note: ni,
-                                section: si,
-                            },
-                            snippet: u32::try_from(pi).unwrap_or(u32::MAX),
-                        });
+                        found_snippets.push((group_of(&k.name), at, pi));
                     }
                 }
             }
         }
+        for (g, hit) in found {
+            groups[g].hits.push(hit);
+        }
+        for (g, at, pi) in found_snippets {
+            groups[g].snippets.push((at, pi));
+        }
+        // by name, so that snippets come out sorted by trigger (and in place order within one)
+        groups.sort_unstable_by(|a, b| a.name.cmp(&b.name));
+        let mut keys: HashMap<Arc<str>, Vec<Hit>> = HashMap::with_capacity(groups.len());
+        let mut snippets = Vec::new();
+        for g in groups {
+            snippets.extend(g.snippets.into_iter().map(|(at, snippet)| SnippetEntry {
+                trigger: Arc::clone(&g.name),
+                at,
+                snippet,
+            }));
+            if !g.hits.is_empty() {
+                keys.entry(g.name).or_default().extend(g.hits);
+            }
+        }
         for hits in keys.values_mut() {
-            hits.sort_unstable_by_key(rank_key);
+            // hits are in place order: a stable sort on the ranking fields keeps it for ties
+            hits.sort_by_key(rank_key);
         }
         let mut members: HashMap<Arc<str>, Vec<Arc<str>>> = HashMap::new();
         for k in keys.keys() {
@@ -147,12 +182,6 @@ impl Index {
         for v in members.values_mut() {
             v.sort();
         }
-        snippets.sort_by(|a, b| {
-            a.trigger
-                .cmp(&b.trigger)
-                .then(a.at.note.cmp(&b.at.note))
-                .then(a.at.section.cmp(&b.at.section))
-        });
         Index {
             notes,
             keys,
@@ -282,26 +311,14 @@ impl Index {
 
 /// The ranking: source strength, then sections with content, then a list item that names the
 /// key, then how much of the heading the key fills, then shallower headings, then order.
-type RankKey = (
-    Reverse<Source>,
-    Reverse<bool>,
-    Reverse<bool>,
-    Reverse<u8>,
-    u8,
-    u32,
-    u32,
-);
-
-fn rank_key(h: &Hit) -> RankKey {
-    (
-        Reverse(h.source),
-        Reverse(h.content),
-        Reverse(h.focused),
-        Reverse(h.purity),
-        h.level,
-        h.note,
-        h.section,
-    )
+/// The ranking fields of a hit in one number, best lowest: source, content, focus, purity
+/// (higher first), then level (lower first). Ties keep place order (the sort is stable).
+fn rank_key(h: &Hit) -> u32 {
+    let source = 7 - (h.source as u32).min(7);
+    let content = u32::from(!h.content);
+    let focused = u32::from(!h.focused);
+    let purity = 255 - u32::from(h.purity);
+    (source << 19) | (content << 18) | (focused << 17) | (purity << 9) | u32::from(h.level)
 }
 
 /// The first place `needle` (ASCII-lowercased) stands in `hay`, ASCII letters in either case.

@@ -8,6 +8,7 @@
 //! [`lsp`] is the only code that knows the Language Server Protocol.
 
 pub mod go;
+pub mod hash;
 pub mod index;
 pub mod lookup;
 pub mod notes;

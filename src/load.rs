@@ -63,7 +63,9 @@ pub fn note_files(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<Skipped>) {
             }),
         }
     }
-    files.sort();
+    if !files.is_sorted() {
+        files.sort(); // several roots
+    }
     files.dedup();
     (files, skipped)
 }
@@ -96,12 +98,19 @@ fn walk(
             return;
         }
     };
-    for entry in entries.flatten() {
+    // in name order, so that the files come out sorted as paths sort
+    let mut entries: Vec<(std::ffi::OsString, std::fs::DirEntry)> =
+        entries.flatten().map(|e| (e.file_name(), e)).collect();
+    entries.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    for (name, entry) in entries {
         let path = entry.path();
-        let name = entry.file_name();
         let name = name.to_string_lossy();
-        // follow symlinks: metadata, not symlink_metadata
-        let Ok(meta) = std::fs::metadata(&path) else {
+        // the entry's type costs nothing; a symlink is followed (one stat)
+        let kind = match entry.file_type() {
+            Ok(t) if !t.is_symlink() => Ok(t),
+            _ => std::fs::metadata(&path).map(|m| m.file_type()),
+        };
+        let Ok(meta) = kind else {
             if is_note_file(&path) {
                 skipped.push(Skipped {
                     path,
@@ -219,7 +228,7 @@ struct Stamp {
 #[derive(Clone, Debug)]
 struct FileState {
     stamp: Stamp,
-    parsed: Result<Arc<Note>, String>,
+    parsed: Result<NoteEntry, String>,
 }
 
 /// The notes of some folders, parsed and kept by path. A refresh re-reads only files whose
@@ -268,11 +277,13 @@ impl NoteSet {
         let (files, skipped) = note_files(&opts.paths);
         let walk = started.elapsed();
         self.walk_skipped = skipped;
-        let keep: HashSet<&PathBuf> = files.iter().collect();
         let before = self.files.len();
-        self.files.retain(|p, _| keep.contains(p));
+        if before > 0 {
+            let keep: HashSet<&PathBuf> = files.iter().collect();
+            self.files.retain(|p, _| keep.contains(p));
+        }
         let removed = before - self.files.len();
-        let mut r = self.refresh_files(&files, opts);
+        let mut r = self.refresh_files(files, opts);
         r.removed += removed;
         r.walk = walk;
         self.builtin = if opts.builtin {
@@ -307,41 +318,70 @@ impl NoteSet {
             self.files.retain(|f, _| f != p && !f.starts_with(p));
             removed += before - self.files.len();
         }
-        let mut r = self.refresh_files(&present, opts);
+        let mut r = self.refresh_files(present, opts);
         r.removed += removed;
         r
     }
 
-    fn refresh_files(&mut self, files: &[PathBuf], opts: &LoadOptions) -> Refresh {
+    /// Checks `files` (sorted) on every core: a file whose size and time are as before is kept,
+    /// any other is read and parsed again.
+    fn refresh_files(&mut self, files: Vec<PathBuf>, opts: &LoadOptions) -> Refresh {
         let started = Instant::now();
-        let mut todo = Vec::new();
-        let mut r = Refresh::default();
-        for p in files {
-            let stamp = std::fs::metadata(p).map(|m| Stamp {
-                modified: m.modified().ok(),
-                len: m.len(),
-            });
-            match (stamp, self.files.get(p)) {
-                (Ok(s), Some(st)) if st.stamp == s => r.unchanged += 1,
-                (Ok(s), _) => todo.push((p.clone(), s)),
-                (Err(e), _) => {
+        let old = &self.files;
+        let states = par_map(&files, |path| {
+            let meta = match std::fs::metadata(path) {
+                Ok(m) => m,
+                Err(e) => {
                     let stamp = Stamp {
                         modified: None,
                         len: 0,
                     };
-                    self.files.insert(
-                        p.clone(),
-                        FileState {
-                            stamp,
-                            parsed: Err(format!("cannot read: {e}")),
-                        },
-                    );
+                    return Some((stamp, Err(format!("cannot read: {e}"))));
                 }
+            };
+            let stamp = Stamp {
+                modified: meta.modified().ok(),
+                len: meta.len(),
+            };
+            if old.get(path).is_some_and(|st| st.stamp == stamp) {
+                return None;
             }
-        }
-        r.read = todo.len();
-        for (path, stamp, parsed) in parse_files(todo, opts) {
-            self.files.insert(path, FileState { stamp, parsed });
+            let parsed =
+                read_note_sized(path, &meta, &opts.aliases, opts.limits).map(|note| NoteEntry {
+                    uri: path_to_uri(path),
+                    name: file_name(path),
+                    note: Arc::new(note),
+                });
+            if let Err(reason) = &parsed {
+                eprintln!("gonotes: skipped {}: {reason}", path.display());
+            }
+            Some((stamp, parsed))
+        });
+        let lost = |path: &PathBuf| {
+            eprintln!("gonotes: skipped {}: the parser failed", path.display());
+            let stamp = Stamp {
+                modified: None,
+                len: 0,
+            };
+            Some((stamp, Err("the parser failed".to_string())))
+        };
+        let mut r = Refresh::default();
+        let fresh = self.files.is_empty();
+        let changed = files.into_iter().zip(states).filter_map(|(path, state)| {
+            let state = state.unwrap_or_else(|| lost(&path));
+            match state {
+                None => r.unchanged += 1,
+                Some((stamp, _)) if stamp.modified.is_some() || stamp.len > 0 => r.read += 1,
+                Some(_) => {}
+            }
+            state.map(|(stamp, parsed)| (path, FileState { stamp, parsed }))
+        });
+        if fresh {
+            self.files = changed.collect(); // in order already: built in one pass
+        } else {
+            for (path, st) in changed {
+                self.files.insert(path, st);
+            }
         }
         r.parse = started.elapsed();
         r
@@ -386,16 +426,15 @@ impl NoteSet {
     pub fn index(&self) -> Index {
         let mut entries = Vec::with_capacity(self.files.len() + self.builtin.len());
         for (p, st) in &self.files {
-            let note = match (self.overlays.get(p), &st.parsed) {
-                (Some((n, _)), _) => n.clone(),
-                (None, Ok(n)) => n.clone(),
-                (None, Err(_)) => continue,
-            };
-            entries.push(NoteEntry {
-                uri: path_to_uri(p),
-                name: file_name(p),
-                note,
-            });
+            match (self.overlays.get(p), &st.parsed) {
+                (None, Ok(entry)) => entries.push(entry.clone()),
+                (Some((note, _)), _) => entries.push(NoteEntry {
+                    uri: path_to_uri(p),
+                    name: file_name(p),
+                    note: Arc::clone(note),
+                }),
+                (None, Err(_)) => {}
+            }
         }
         entries.extend(self.builtin.iter().cloned());
         Index::build(entries)
@@ -409,49 +448,53 @@ fn file_name(p: &Path) -> String {
     )
 }
 
-/// Reads and parses files on every core.
-fn parse_files(
-    todo: Vec<(PathBuf, Stamp)>,
-    opts: &LoadOptions,
-) -> Vec<(PathBuf, Stamp, Result<Arc<Note>, String>)> {
-    let threads = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .min(todo.len().max(1));
-    let one = |(path, stamp): (PathBuf, Stamp)| {
-        let parsed = read_note(&path, &opts.aliases, opts.limits).map(Arc::new);
-        if let Err(reason) = &parsed {
-            eprintln!("gonotes: skipped {}: {reason}", path.display());
+/// `f` over `items` on every core (the calling thread one of them), results in order; `None`
+/// for items lost to a worker that panicked.
+fn par_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<Option<R>> {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    const CHUNK: usize = 16;
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    if threads <= 1 || items.len() < 2 * CHUNK {
+        return items.iter().map(|t| Some(f(t))).collect();
+    }
+    let next = AtomicUsize::new(0);
+    let work = || {
+        let mut done: Vec<(usize, R)> = Vec::new();
+        loop {
+            let start = next.fetch_add(CHUNK, Ordering::Relaxed);
+            if start >= items.len() {
+                return done;
+            }
+            let end = (start + CHUNK).min(items.len());
+            done.extend((start..end).map(|i| (i, f(&items[i]))));
         }
-        (path, stamp, parsed)
     };
-    if threads <= 1 || todo.len() < 8 {
-        return todo.into_iter().map(one).collect();
+    let mut parts: Vec<Vec<(usize, R)>> = std::thread::scope(|s| {
+        let others: Vec<_> = (1..threads).map(|_| s.spawn(work)).collect();
+        let mut parts = vec![work()];
+        parts.extend(others.into_iter().filter_map(|h| h.join().ok()));
+        parts
+    });
+    let mut slots: Vec<Option<R>> = std::iter::repeat_with(|| None).take(items.len()).collect();
+    for (i, r) in parts.drain(..).flatten() {
+        slots[i] = Some(r);
     }
-    let chunk = todo.len().div_ceil(threads);
-    let mut chunks: Vec<Vec<(PathBuf, Stamp)>> = Vec::new();
-    let mut it = todo.into_iter();
-    loop {
-        let c: Vec<_> = it.by_ref().take(chunk).collect();
-        if c.is_empty() {
-            break;
-        }
-        chunks.push(c);
-    }
-    std::thread::scope(|s| {
-        let handles: Vec<_> = chunks
-            .into_iter()
-            .map(|c| s.spawn(move || c.into_iter().map(one).collect::<Vec<_>>()))
-            .collect();
-        handles
-            .into_iter()
-            .flat_map(|h| h.join().unwrap_or_default())
-            .collect()
-    })
+    slots
 }
 
 /// Reads one note file; the error is the reason it is skipped.
 pub fn read_note(path: &Path, aliases: &Aliases, limits: Limits) -> Result<Note, String> {
     let meta = std::fs::metadata(path).map_err(|e| format!("cannot read: {e}"))?;
+    read_note_sized(path, &meta, aliases, limits)
+}
+
+/// [`read_note`] with the file's metadata at hand.
+fn read_note_sized(
+    path: &Path,
+    meta: &std::fs::Metadata,
+    aliases: &Aliases,
+    limits: Limits,
+) -> Result<Note, String> {
     if !meta.is_file() {
         return Err("not a regular file".into());
     }

@@ -285,5 +285,8 @@ fn cmd_index(args: &Args) -> ExitCode {
     for s in &skipped {
         println!("skipped {}: {}", s.path.display(), s.reason);
     }
+    // the process ends here: freeing every parsed note one by one would only delay the exit
+    std::mem::forget(index);
+    std::mem::forget(set);
     ExitCode::SUCCESS
 }

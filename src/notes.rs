@@ -317,7 +317,8 @@ pub fn parse_bytes(
     if bytes.contains(&0) {
         return Err(Skip::Binary);
     }
-    let text = std::str::from_utf8(bytes).map_err(|_| Skip::NotUtf8)?;
+    // validation is a good part of reading CJK text: simdutf8 does it 16-32 bytes at a step
+    let text = simdutf8::basic::from_utf8(bytes).map_err(|_| Skip::NotUtf8)?;
     parse(text, title, aliases, limits)
 }
 
@@ -368,6 +369,11 @@ pub fn parse(text: &str, title: &str, aliases: &Aliases, limits: Limits) -> Resu
     let mut items: Vec<(u32, Range<usize>)> = Vec::new(); // open list items: line, source range
     let mut item_names: Vec<Vec<Arc<str>>> = Vec::new(); // the prose names each one holds
     let mut para_names: Vec<Arc<str>> = Vec::new();
+    // What the last section (the one text goes to) gathers, kept here and moved into it at
+    // the next heading with no spare capacity: one allocation each instead of a regrowth per
+    // paragraph.
+    let mut excerpt = String::new();
+    let mut keys: Vec<Key> = Vec::new();
 
     for (n, (event, range)) in parser.enumerate() {
         if n % 1024 == 1023 && started.elapsed() > limits.time_budget {
@@ -403,7 +409,8 @@ pub fn parse(text: &str, title: &str, aliases: &Aliases, limits: Limits) -> Resu
                     }
                     let parent = *stack.last().unwrap_or(&0);
                     let htext = htext.trim().to_string();
-                    let mut keys = heading_keys(&htext, aliases);
+                    settle(&mut sections, &mut excerpt, &mut keys);
+                    keys.extend(heading_keys(&htext, aliases));
                     for k in comment_keys(&comment) {
                         push_key(&mut keys, Key::new(intern(&k), Source::Explicit, 100, None));
                     }
@@ -415,7 +422,7 @@ pub fn parse(text: &str, title: &str, aliases: &Aliases, limits: Limits) -> Resu
                         end_line: line + 1,
                         excerpt: String::new(),
                         snippets: Vec::new(),
-                        keys,
+                        keys: Vec::new(),
                         has_content: false,
                         answers: false,
                     });
@@ -446,18 +453,16 @@ pub fn parse(text: &str, title: &str, aliases: &Aliases, limits: Limits) -> Resu
             Event::End(TagEnd::CodeBlock) => {
                 if let Some(Block::Code { line, lang, code }) = block.take() {
                     let is_go = lang == "go";
-                    let sec = &mut sections[cur];
                     if is_go {
                         // a weak key answers only for a qualified name (see lookup), so only
                         // those are kept: `fmt.Println`, `sync.Mutex.Lock`
                         for name in go::scan_names(&code) {
-                            if is_weak_key(&name) && !sec.keys.iter().any(|k| *k.name == *name) {
-                                sec.keys
-                                    .push(Key::new(intern(&name), Source::Snippet, 0, None));
+                            if is_weak_key(&name) && !keys.iter().any(|k| *k.name == *name) {
+                                keys.push(Key::new(intern(&name), Source::Snippet, 0, None));
                             }
                         }
                     }
-                    sec.snippets.push(Snippet {
+                    sections[cur].snippets.push(Snippet {
                         lang,
                         code: if is_go { code } else { String::new() },
                         line,
@@ -484,7 +489,7 @@ pub fn parse(text: &str, title: &str, aliases: &Aliases, limits: Limits) -> Resu
             Event::Start(tag) => {
                 if depth == 0 && is_prose_block(&tag) {
                     let src = text.get(range.clone()).unwrap_or("").trim_end();
-                    append_excerpt(&mut sections[cur].excerpt, src);
+                    append_excerpt(&mut excerpt, src);
                 }
                 depth += 1;
                 if matches!(tag, Tag::Item) {
@@ -506,7 +511,7 @@ pub fn parse(text: &str, title: &str, aliases: &Aliases, limits: Limits) -> Resu
                             });
                             for name in names {
                                 push_key(
-                                    &mut sections[cur].keys,
+                                    &mut keys,
                                     Key::new(name, Source::Prose, 0, Some(Arc::clone(&focus))),
                                 );
                             }
@@ -516,10 +521,7 @@ pub fn parse(text: &str, title: &str, aliases: &Aliases, limits: Limits) -> Resu
                         if items.is_empty() =>
                     {
                         for name in para_names.drain(..) {
-                            push_key(
-                                &mut sections[cur].keys,
-                                Key::new(name, Source::Prose, 0, None),
-                            );
+                            push_key(&mut keys, Key::new(name, Source::Prose, 0, None));
                         }
                     }
                     _ => {}
@@ -534,6 +536,7 @@ pub fn parse(text: &str, title: &str, aliases: &Aliases, limits: Limits) -> Resu
             _ => {}
         }
     }
+    settle(&mut sections, &mut excerpt, &mut keys);
     // section ends: the next heading of the same or a higher level
     let total = u32::try_from(lines.line_count()).unwrap_or(u32::MAX);
     for i in 0..sections.len() {
@@ -581,6 +584,16 @@ pub fn parse(text: &str, title: &str, aliases: &Aliases, limits: Limits) -> Resu
         bytes: text.len(),
         lines: total,
     })
+}
+
+/// Moves what the last section gathered into it, exactly sized; the buffers stay for the next.
+fn settle(sections: &mut [Section], excerpt: &mut String, keys: &mut Vec<Key>) {
+    if let Some(last) = sections.last_mut() {
+        last.excerpt = excerpt.as_str().into();
+        last.keys = Vec::with_capacity(keys.len());
+        last.keys.append(keys);
+    }
+    excerpt.clear();
 }
 
 fn level_num(l: HeadingLevel) -> u8 {
@@ -694,7 +707,8 @@ impl<'t> Iterator for Words<'t> {
 /// One shared copy of each key name, for the whole process: notes name the same few thousand
 /// Go names hundreds of thousands of times.
 fn intern(name: &str) -> Arc<str> {
-    static NAMES: std::sync::LazyLock<std::sync::Mutex<std::collections::HashSet<Arc<str>>>> =
+    type Names = std::collections::HashSet<Arc<str>, crate::hash::BuildFast>;
+    static NAMES: std::sync::LazyLock<std::sync::Mutex<Names>> =
         std::sync::LazyLock::new(Default::default);
     let mut names = NAMES.lock().unwrap_or_else(|e| e.into_inner());
     if let Some(n) = names.get(name) {
@@ -790,6 +804,14 @@ fn prose_names(text: &str, code: bool, out: &mut Vec<Arc<str>>) {
         }
     };
     if code {
+        match go::scan_simple(text) {
+            Some(go::Simple::Nothing) => return,
+            // `sync.Once` in prose speaks of `sync.Once`, not of package `sync` as a whole
+            Some(go::Simple::Member(_, member)) => return add(member),
+            Some(go::Simple::One(name)) if !is_declaration(name) => return add(name),
+            Some(go::Simple::One(_)) => return,
+            None => {}
+        }
         let names = go::scan_names(text);
         // `sync.Once` in prose speaks of `sync.Once`, not of package `sync` as a whole
         let qualifies = |n: &str| {
@@ -798,32 +820,122 @@ fn prose_names(text: &str, code: bool, out: &mut Vec<Arc<str>>) {
                 .any(|m| m.len() > n.len() && m.starts_with(n) && m.as_bytes()[n.len()] == b'.')
         };
         for n in &names {
-            let declaration = matches!(
-                n.as_str(),
-                "package" | "func" | "var" | "type" | "import" | "return"
-            );
-            if !declaration && !qualifies(n) {
+            if !is_declaration(n) && !qualifies(n) {
                 add(n);
             }
         }
         return;
     }
-    let mut prev = "";
-    for (w, end) in words(text) {
-        if is_qualified(w) {
-            let first = w.split('.').next().unwrap_or("");
-            if go::is_std_package(first) || first == "cmd" {
-                add(w);
+    plain_names(text, &mut add);
+}
+
+/// Keywords inline code uses to show a declaration, not to speak of the keyword.
+fn is_declaration(name: &str) -> bool {
+    matches!(
+        name,
+        "package" | "func" | "var" | "type" | "import" | "return"
+    )
+}
+
+fn is_word_byte(c: u8) -> bool {
+    c.is_ascii_alphanumeric() || c == b'_'
+}
+
+/// Whether a `.` before `c` continues a word (`sync.Once`, not `1.5` or a sentence's end).
+fn is_word_head(c: u8) -> bool {
+    c.is_ascii_alphabetic() || c == b'_'
+}
+
+/// The word of [`words`] that holds byte `q` (a word byte): words are found from where they
+/// can be, not by reading the text from its start.
+fn word_at(b: &[u8], q: usize) -> Range<usize> {
+    let mut start = q;
+    // a word byte before, or a `.` between word bytes that goes on with a letter
+    while (start > 0 && is_word_byte(b[start - 1]))
+        || (start > 1
+            && b[start - 1] == b'.'
+            && is_word_head(b[start])
+            && is_word_byte(b[start - 2]))
+    {
+        start -= 1;
+    }
+    let mut end = q + 1;
+    while end < b.len()
+        && (is_word_byte(b[end])
+            || (b[end] == b'.' && b.get(end + 1).is_some_and(|&c| is_word_head(c))))
+    {
+        end += 1;
+    }
+    start..end
+}
+
+/// The names plain prose holds: qualified names whose package is known, builtin calls
+/// (`close(ch)`), `panic` and `recover` even bare, and `var _` / `import _`. Every one of them
+/// holds a `.`, `(`, `_` or is `panic`/`recover`: only the words at those are read, so prose
+/// without them (most Chinese prose) costs one scan for three bytes.
+fn plain_names(text: &str, add: &mut impl FnMut(&str)) {
+    let b = text.as_bytes();
+    let mut done = 0; // the end of the last word read at a `.`
+    for p in memchr::memchr3_iter(b'.', b'(', b'_', b) {
+        match b[p] {
+            b'.' if p >= done
+                && p > 0
+                && is_word_byte(b[p - 1])
+                && b.get(p + 1).is_some_and(|&c| is_word_head(c)) =>
+            {
+                let r = word_at(b, p - 1);
+                done = r.end;
+                let w = &text[r];
+                if is_qualified(w) {
+                    let first = w.split('.').next().unwrap_or("");
+                    if go::is_std_package(first) || first == "cmd" {
+                        add(w);
+                    }
+                }
             }
-        } else if go::is_builtin(w) {
-            // `close(ch)`: a call, right after the word; `panic` and `recover` mean Go even bare
-            if text[end..].starts_with('(') || matches!(w, "panic" | "recover") {
-                add(w);
+            b'(' if p > 0 && is_word_byte(b[p - 1]) => {
+                let w = &text[word_at(b, p - 1)];
+                if go::is_builtin(w) {
+                    add(w);
+                }
             }
-        } else if w == "_" && (prev == "var" || prev == "import") {
-            add(&format!("{prev} _"));
+            b'_' => {
+                let r = word_at(b, p);
+                if r.len() != 1 {
+                    continue;
+                }
+                // the word before, unless `<-` stands between
+                let mut gap = r.start;
+                while gap > 0 && !is_word_byte(b[gap - 1]) {
+                    gap -= 1;
+                }
+                let arrow = b[gap..r.start].windows(2).any(|w| w == b"<-");
+                if gap > 0 && !arrow {
+                    let prev = &text[word_at(b, gap - 1)];
+                    if prev == "var" || prev == "import" {
+                        add(&format!("{prev} _"));
+                    }
+                }
+            }
+            _ => {}
         }
-        prev = w;
+    }
+    static BARE: std::sync::LazyLock<[(&str, memchr::memmem::Finder<'static>); 2]> =
+        std::sync::LazyLock::new(|| {
+            ["panic", "recover"].map(|name| (name, memchr::memmem::Finder::new(name)))
+        });
+    if b.len() < 5 {
+        return;
+    }
+    for (name, finder) in BARE.iter() {
+        let mut from = 0;
+        while let Some(p) = finder.find(&b[from..]).map(|p| from + p) {
+            if text[word_at(b, p)] == **name {
+                add(name);
+                break;
+            }
+            from = p + 1;
+        }
     }
 }
 
@@ -914,6 +1026,19 @@ fn indent_of(line: &str) -> usize {
 /// opening fence, both fence lines are moved to the margin, so the block reads as its author saw
 /// it. Lines keep their numbers; nothing else changes.
 fn repair_fences(text: &str) -> Cow<'_, str> {
+    // only a fence indented by 1-3 columns can need it: most notes have none
+    let b = text.as_bytes();
+    let indented = |p: usize| {
+        let start = memchr::memrchr(b'\n', &b[..p]).map_or(0, |n| n + 1);
+        let prefix = &text[start..p];
+        prefix.bytes().all(|c| c == b' ' || c == b'\t') && (1..4).contains(&indent_of(prefix))
+    };
+    let candidate = ["```", "~~~"]
+        .iter()
+        .any(|f| memchr::memmem::find_iter(b, f).any(indented));
+    if !candidate {
+        return Cow::Borrowed(text);
+    }
     let lines: Vec<&str> = text.split_inclusive('\n').collect();
     let mut fix: Vec<usize> = Vec::new();
     let mut i = 0;
@@ -948,4 +1073,99 @@ fn repair_fences(text: &str) -> Cow<'_, str> {
         });
     }
     Cow::Owned(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// [`plain_names`] read word by word from the start: the rule it must keep.
+    fn plain_names_by_words(text: &str) -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        let mut prev = "";
+        for (w, end) in words(text) {
+            let name = if is_qualified(w) {
+                let first = w.split('.').next().unwrap_or("");
+                (go::is_std_package(first) || first == "cmd").then(|| w.to_string())
+            } else if go::is_builtin(w) {
+                (text[end..].starts_with('(') || matches!(w, "panic" | "recover"))
+                    .then(|| w.to_string())
+            } else if w == "_" && (prev == "var" || prev == "import") {
+                Some(format!("{prev} _"))
+            } else {
+                None
+            };
+            if let Some(n) = name.filter(|n| !out.contains(n)) {
+                out.push(n);
+            }
+            prev = w;
+        }
+        out.sort();
+        out
+    }
+
+    fn plain(text: &str) -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        plain_names(text, &mut |n: &str| {
+            if !out.iter().any(|o| o == n) {
+                out.push(n.to_string());
+            }
+        });
+        out.sort();
+        out
+    }
+
+    #[test]
+    fn plain_names_agree_with_reading_word_by_word() {
+        let cases = [
+            "这和 runtime.GC 的行为一致。",
+            "close(ch) 之后 len(ch) 还能读; x.len(3) 不算",
+            "var _ io.Reader = x, import _ \"net/http/pprof\", var <- _",
+            "sync.WaitGroup.Add 与 sync..Once 与 .sync.Once 与 1.5 与 a.5b",
+            "panic 和 recover, panicky, _recover, panic(err)",
+            "fmt.Println(x)...os.Exit(1).",
+            "cmd.go.build, Foo.Bar, a_b.c_d, __, _x",
+        ];
+        for text in cases {
+            assert_eq!(plain(text), plain_names_by_words(text), "{text:?}");
+        }
+        for (_, text) in crate::load::BUILTIN {
+            for line in text.lines() {
+                assert_eq!(plain(line), plain_names_by_words(line), "{line:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn fences_repaired_only_where_indented() {
+        let margin = "# a\n```go\nx := 1\n```\n## b\n";
+        assert!(matches!(repair_fences(margin), Cow::Borrowed(_)));
+        let item = "- 用法\n  ```go\nonce.Do(f)\n  ```\n## 锁\n";
+        assert_eq!(
+            repair_fences(item),
+            "- 用法\n```go\nonce.Do(f)\n```\n## 锁\n"
+        );
+        // indented, but its code is too: CommonMark reads it right already
+        let nested = "- a\n  ```go\n  x()\n  ```\n";
+        assert_eq!(repair_fences(nested), nested);
+    }
+
+    proptest! {
+        #[test]
+        fn plain_names_agree_on_any_text(
+            parts in proptest::collection::vec(
+                prop_oneof![
+                    Just("sync"), Just("."), Just("Once"), Just("("), Just(")"), Just("_"),
+                    Just("var"), Just("import"), Just(" "), Just("<-"), Just("<"), Just("-"),
+                    Just("len"), Just("close"), Just("panic"), Just("recover"), Just("1"),
+                    Just("通道"), Just("x"), Just("cmd"), Just("fmt"), Just("\n"),
+                ],
+                0..24,
+            )
+        ) {
+            let text: String = parts.concat();
+            prop_assert_eq!(plain(&text), plain_names_by_words(&text), "{:?}", text);
+        }
+    }
 }

@@ -180,6 +180,8 @@ impl LineIndex {
 #[derive(Clone, Debug)]
 pub struct LineCounter<'t> {
     bytes: &'t [u8],
+    /// Whether any `\r` is there: without one, lines are counted by `\n` alone, in bulk.
+    cr: bool,
     pos: usize,
     line: u32,
 }
@@ -188,6 +190,7 @@ impl<'t> LineCounter<'t> {
     pub fn new(text: &'t str) -> Self {
         LineCounter {
             bytes: text.as_bytes(),
+            cr: memchr::memchr(b'\r', text.as_bytes()).is_some(),
             pos: 0,
             line: 0,
         }
@@ -201,12 +204,17 @@ impl<'t> LineCounter<'t> {
             self.pos = 0;
             self.line = 0;
         }
-        let ends = memchr::memchr2_iter(b'\n', b'\r', &self.bytes[self.pos..offset])
-            .filter(|&i| {
-                let at = self.pos + i;
-                self.bytes[at] == b'\n' || self.bytes.get(at + 1) != Some(&b'\n')
-            })
-            .count();
+        let gap = &self.bytes[self.pos..offset];
+        let ends = if self.cr {
+            memchr::memchr2_iter(b'\n', b'\r', gap)
+                .filter(|&i| {
+                    let at = self.pos + i;
+                    self.bytes[at] == b'\n' || self.bytes.get(at + 1) != Some(&b'\n')
+                })
+                .count()
+        } else {
+            memchr::memchr_iter(b'\n', gap).count()
+        };
         self.line = self
             .line
             .saturating_add(u32::try_from(ends).unwrap_or(u32::MAX));

@@ -42,11 +42,22 @@ fn simple_names_take_the_same_rules() {
         "Foo.Bar",
         "a1.b2",
         "reflect.TypeOf",
+        "sync.WaitGroup.Add",
+        "context.Context.Done",
+        "wg.Add.x",
+        "select.x.y",
+        "sync._.x",
+        "_.a.b",
     ] {
-        if let Some(quick) = scan_simple(code) {
-            assert_eq!(quick, scan_tokens(code), "{code:?}");
+        if scan_simple(code).is_some() {
+            assert_eq!(scan_names(code), scan_tokens(code), "{code:?}");
         }
     }
     assert!(scan_simple("sync.Once()").is_none());
     assert!(scan_simple("1.5").is_none());
+    assert!(scan_simple("sync.Once.").is_none() && scan_simple("a..b").is_none());
+    assert_eq!(
+        scan_simple("sync.WaitGroup.Add"),
+        Some(Simple::Member("sync", "sync.WaitGroup"))
+    );
 }
