@@ -14,9 +14,9 @@ use crate::notes::{Note, Section, Source};
 #[derive(Clone, Debug)]
 pub struct NoteEntry {
     /// Where the note lives, as a URI an editor can open (`file:///...`).
-    pub uri: String,
+    pub uri: Arc<str>,
     /// A short display name (`go-study-notes.md`).
-    pub name: String,
+    pub name: Arc<str>,
     pub note: Arc<Note>,
 }
 
@@ -91,64 +91,31 @@ impl Index {
         // Keys are gathered by name *pointer*: names are interned, so one name is one pointer
         // (and a name that was not interned only costs a merge below). Hashing an address is
         // far cheaper than hashing and comparing the text, 400,000 times for a big vault.
-        struct Group {
-            name: Arc<str>,
-            hits: Vec<Hit>,
-            snippets: Vec<(SectionRef, u32)>,
-        }
-        let mut slot: HashMap<usize, u32, BuildFast> = HashMap::default();
-        let mut groups: Vec<Group> = Vec::new();
-        let mut group_of = |name: &Arc<str>| -> usize {
-            let i = *slot.entry(name.as_ptr() as usize).or_insert_with(|| {
-                groups.push(Group {
-                    name: Arc::clone(name),
-                    hits: Vec::new(),
-                    snippets: Vec::new(),
-                });
-                u32::try_from(groups.len() - 1).unwrap_or(u32::MAX)
+        // Halves of a big vault are gathered on two cores, then the second appended to the
+        // first name by name (its notes come later, so place order holds).
+        let threads = crate::load::cores();
+        let (slot, mut groups) = if threads > 1 && notes.len() >= 512 {
+            let half = notes.len() / 2;
+            let ((mut slot, mut groups), (_, later)) = std::thread::scope(|s| {
+                let second = s.spawn(|| gather(&notes, half..notes.len()));
+                let first = gather(&notes, 0..half);
+                (
+                    first,
+                    second
+                        .join()
+                        .unwrap_or_else(|_| gather(&notes, half..notes.len())),
+                )
             });
-            i as usize
-        };
-        let mut found: Vec<(usize, Hit)> = Vec::new();
-        let mut found_snippets: Vec<(usize, SectionRef, u32)> = Vec::new();
-        for (ni, entry) in notes.iter().enumerate() {
-            let ni = u32::try_from(ni).unwrap_or(u32::MAX);
-            for (si, sec) in entry.note.sections.iter().enumerate() {
-                let si = u32::try_from(si).unwrap_or(u32::MAX);
-                let at = SectionRef {
-                    note: ni,
-                    section: si,
-                };
-                for k in &sec.keys {
-                    let hit = Hit {
-                        note: ni,
-                        section: si,
-                        source: k.source,
-                        focused: k.focus.is_some(),
-                        purity: k.purity,
-                        level: sec.level,
-                        content: sec.has_content,
-                        answers: sec.answers,
-                    };
-                    found.push((group_of(&k.name), hit));
-                }
-                for (pi, snip) in sec.snippets.iter().enumerate() {
-                    if !snip.is_go() {
-                        continue;
-                    }
-                    let pi = u32::try_from(pi).unwrap_or(u32::MAX);
-                    for k in sec.keys.iter().filter(|k| k.source >= Source::Alias) {
-                        found_snippets.push((group_of(&k.name), at, pi));
-                    }
-                }
+            for g in later {
+                let into = Group::of(&mut slot, &mut groups, &g.name);
+                into.hits.extend(g.hits);
+                into.snippets.extend(g.snippets);
             }
-        }
-        for (g, hit) in found {
-            groups[g].hits.push(hit);
-        }
-        for (g, at, pi) in found_snippets {
-            groups[g].snippets.push((at, pi));
-        }
+            (slot, groups)
+        } else {
+            gather(&notes, 0..notes.len())
+        };
+        drop(slot);
         // by name, so that snippets come out sorted by trigger (and in place order within one)
         groups.sort_unstable_by(|a, b| a.name.cmp(&b.name));
         let mut keys: HashMap<Arc<str>, Vec<Hit>> = HashMap::with_capacity(groups.len());
@@ -160,7 +127,15 @@ impl Index {
                 snippet,
             }));
             if !g.hits.is_empty() {
-                keys.entry(g.name).or_default().extend(g.hits);
+                match keys.entry(g.name) {
+                    std::collections::hash_map::Entry::Vacant(v) => {
+                        v.insert(g.hits);
+                    }
+                    // the same name in two allocations (not interned): one list
+                    std::collections::hash_map::Entry::Occupied(mut o) => {
+                        o.get_mut().extend(g.hits)
+                    }
+                }
             }
         }
         for hits in keys.values_mut() {
@@ -311,6 +286,77 @@ impl Index {
 
 /// The ranking: source strength, then sections with content, then a list item that names the
 /// key, then how much of the heading the key fills, then shallower headings, then order.
+/// The key groups of `notes[range]`, and where each name's group is.
+fn gather(
+    notes: &[NoteEntry],
+    range: std::ops::Range<usize>,
+) -> (HashMap<usize, u32, BuildFast>, Vec<Group>) {
+    let mut slot: HashMap<usize, u32, BuildFast> = HashMap::default();
+    let mut groups: Vec<Group> = Vec::new();
+    for ni in range {
+        let entry = &notes[ni];
+        let ni = u32::try_from(ni).unwrap_or(u32::MAX);
+        for (si, sec) in entry.note.sections.iter().enumerate() {
+            let si = u32::try_from(si).unwrap_or(u32::MAX);
+            let at = SectionRef {
+                note: ni,
+                section: si,
+            };
+            for k in &sec.keys {
+                let hit = Hit {
+                    note: ni,
+                    section: si,
+                    source: k.source,
+                    focused: k.focus.is_some(),
+                    purity: k.purity,
+                    level: sec.level,
+                    content: sec.has_content,
+                    answers: sec.answers,
+                };
+                Group::of(&mut slot, &mut groups, &k.name).hits.push(hit);
+            }
+            for (pi, snip) in sec.snippets.iter().enumerate() {
+                if !snip.is_go() {
+                    continue;
+                }
+                let pi = u32::try_from(pi).unwrap_or(u32::MAX);
+                for k in sec.keys.iter().filter(|k| k.source >= Source::Alias) {
+                    Group::of(&mut slot, &mut groups, &k.name)
+                        .snippets
+                        .push((at, pi));
+                }
+            }
+        }
+    }
+    (slot, groups)
+}
+
+/// What the index gathers for one key name while it is built.
+struct Group {
+    name: Arc<str>,
+    hits: Vec<Hit>,
+    snippets: Vec<(SectionRef, u32)>,
+}
+
+impl Group {
+    /// The group of `name`, found by its address (made when new).
+    fn of<'g>(
+        slot: &mut HashMap<usize, u32, BuildFast>,
+        groups: &'g mut Vec<Group>,
+        name: &Arc<str>,
+    ) -> &'g mut Group {
+        let i = *slot.entry(name.as_ptr() as usize).or_insert_with(|| {
+            groups.push(Group {
+                name: Arc::clone(name),
+                hits: Vec::new(),
+                snippets: Vec::new(),
+            });
+            u32::try_from(groups.len() - 1).unwrap_or(u32::MAX)
+        });
+        &mut groups[i as usize]
+    }
+}
+
 /// The ranking fields of a hit in one number, best lowest: source, content, focus, purity
 /// (higher first), then level (lower first). Ties keep place order (the sort is stable).
 fn rank_key(h: &Hit) -> u32 {

@@ -2,6 +2,7 @@
 //! keeping parsed notes by path so that a change re-reads only what changed, the built-in notes,
 //! and watching note folders for changes made outside the editor.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -138,19 +139,24 @@ fn walk(
 
 /// `file:///...` for an absolute path, percent-encoding what a URI path cannot hold.
 pub fn path_to_uri(path: &Path) -> String {
-    let abs = if path.is_absolute() {
-        path.to_path_buf()
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    let abs: Cow<'_, Path> = if path.is_absolute() {
+        Cow::Borrowed(path)
     } else {
         std::env::current_dir()
-            .map(|d| d.join(path))
-            .unwrap_or_else(|_| path.to_path_buf())
+            .map(|d| Cow::Owned(d.join(path)))
+            .unwrap_or(Cow::Borrowed(path))
     };
-    let mut s = String::from("file://");
-    for b in abs.to_string_lossy().bytes() {
+    let text = abs.to_string_lossy();
+    let mut s = String::with_capacity("file://".len() + text.len() + 8);
+    s.push_str("file://");
+    for b in text.bytes() {
         if b.is_ascii_alphanumeric() || b"/-._~".contains(&b) {
             s.push(b as char);
         } else {
-            s.push_str(&format!("%{b:02X}"));
+            s.push('%');
+            s.push(HEX[usize::from(b >> 4)] as char);
+            s.push(HEX[usize::from(b & 15)] as char);
         }
     }
     s
@@ -210,8 +216,8 @@ pub fn builtin_entries(aliases: &Aliases, limits: Limits) -> Vec<NoteEntry> {
             }
             let note = notes::parse(text, name, aliases, limits).ok()?;
             Some(NoteEntry {
-                uri: path_to_uri(&path),
-                name: name.to_string(),
+                uri: path_to_uri(&path).into(),
+                name: (*name).into(),
                 note: Arc::new(note),
             })
         })
@@ -348,8 +354,8 @@ impl NoteSet {
             }
             let parsed =
                 read_note_sized(path, &meta, &opts.aliases, opts.limits).map(|note| NoteEntry {
-                    uri: path_to_uri(path),
-                    name: file_name(path),
+                    uri: path_to_uri(path).into(),
+                    name: file_name(path).into(),
                     note: Arc::new(note),
                 });
             if let Err(reason) = &parsed {
@@ -429,8 +435,8 @@ impl NoteSet {
             match (self.overlays.get(p), &st.parsed) {
                 (None, Ok(entry)) => entries.push(entry.clone()),
                 (Some((note, _)), _) => entries.push(NoteEntry {
-                    uri: path_to_uri(p),
-                    name: file_name(p),
+                    uri: path_to_uri(p).into(),
+                    name: file_name(p).into(),
                     note: Arc::clone(note),
                 }),
                 (None, Err(_)) => {}
@@ -448,12 +454,18 @@ fn file_name(p: &Path) -> String {
     )
 }
 
+/// The cores this process may use (asked once: the answer reads several files under /proc).
+pub fn cores() -> usize {
+    static CORES: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
+    *CORES.get_or_init(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
+}
+
 /// `f` over `items` on every core (the calling thread one of them), results in order; `None`
 /// for items lost to a worker that panicked.
 fn par_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<Option<R>> {
     use std::sync::atomic::{AtomicUsize, Ordering};
     const CHUNK: usize = 16;
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let threads = cores();
     if threads <= 1 || items.len() < 2 * CHUNK {
         return items.iter().map(|t| Some(f(t))).collect();
     }
@@ -505,10 +517,18 @@ fn read_note_sized(
         }
         .to_string());
     }
-    // a regular file (checked above: opening a FIFO would block), read to its known size
+    // A regular file (checked above: opening a FIFO would block), read into room for its
+    // known size: through `take`, which reads straight away (a `File` asks its size and
+    // position again first, two more system calls per note). A file grown since is cut one
+    // byte past the cap, so parse_bytes still refuses it as too large.
     let mut bytes = Vec::with_capacity(meta.len() as usize + 1);
     std::fs::File::open(path)
-        .and_then(|mut f| std::io::Read::read_to_end(&mut f, &mut bytes))
+        .and_then(|f| {
+            std::io::Read::read_to_end(
+                &mut std::io::Read::take(f, limits.max_bytes as u64 + 1),
+                &mut bytes,
+            )
+        })
         .map_err(|e| format!("cannot read: {e}"))?;
     notes::parse_bytes(&bytes, &file_name(path), aliases, limits).map_err(|e| e.to_string())
 }

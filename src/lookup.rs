@@ -181,11 +181,11 @@ fn about_parent(index: &Index, at: SectionRef, key: &str) -> bool {
 /// The link to a section.
 pub fn link(index: &Index, at: SectionRef) -> Option<NoteLink> {
     let (entry, sec) = index.section(at)?;
-    let mut title = vec![entry.name.as_str()];
+    let mut title = vec![&*entry.name];
     title.extend(entry.note.path(at.section as usize));
     Some(NoteLink {
         title: title.join(" › "),
-        uri: entry.uri.clone(),
+        uri: entry.uri.to_string(),
         line: sec.line,
     })
 }
@@ -373,7 +373,7 @@ pub fn snippets(index: &Index, prefix: &str, limit: usize) -> Vec<SnippetItem> {
         if out.iter().any(|o| o.code == code) {
             continue;
         }
-        let mut title = vec![entry.name.as_str()];
+        let mut title = vec![&*entry.name];
         title.extend(entry.note.path(e.at.section as usize));
         out.push(SnippetItem {
             label: e.trigger.to_string(),

@@ -274,8 +274,8 @@ impl Aliases {
 
     /// (key, the matched word's length in characters, the word) for every alias in `text`. ASCII aliases
     /// match whole words, case-insensitively; others match anywhere.
-    fn find(&self, text: &str) -> Vec<(String, usize, String)> {
-        let mut out: Vec<(String, usize, String)> = Vec::new();
+    fn find(&self, text: &str) -> Vec<(&str, usize, &str)> {
+        let mut out: Vec<(&str, usize, &str)> = Vec::new();
         let Some(matcher) = &self.matcher else {
             return out;
         };
@@ -291,7 +291,7 @@ impl Aliases {
                 continue;
             }
             if !out.iter().any(|(k, _, _)| k == key) {
-                out.push((key.clone(), word.chars().count(), word.clone()));
+                out.push((key, word.chars().count(), word));
             }
         }
         out
@@ -322,19 +322,10 @@ pub fn parse_bytes(
     parse(text, title, aliases, limits)
 }
 
-/// What the event loop is inside of.
+/// What the event loop is inside of. The block's text gathers in a buffer kept across blocks.
 enum Block {
-    Heading {
-        line: u32,
-        text: String,
-        level: u8,
-        comment: String,
-    },
-    Code {
-        line: u32,
-        lang: String,
-        code: String,
-    },
+    Heading { line: u32, level: u8 },
+    Code { line: u32, lang: String },
 }
 
 /// Parses a note's text. `title` names the level-0 section (usually the file name).
@@ -374,6 +365,8 @@ pub fn parse(text: &str, title: &str, aliases: &Aliases, limits: Limits) -> Resu
     // paragraph.
     let mut excerpt = String::new();
     let mut keys: Vec<Key> = Vec::new();
+    let mut block_text = String::new(); // the heading's text, or the code block's
+    let mut comment = String::new(); // HTML in a heading
 
     for (n, (event, range)) in parser.enumerate() {
         if n % 1024 == 1023 && started.elapsed() > limits.time_budget {
@@ -389,26 +382,20 @@ pub fn parse(text: &str, title: &str, aliases: &Aliases, limits: Limits) -> Resu
             Event::Start(Tag::Heading { level, .. }) => {
                 block = Some(Block::Heading {
                     line: lines.line_of(range.start),
-                    text: String::new(),
                     level: level_num(level),
-                    comment: String::new(),
                 });
+                block_text.clear();
+                comment.clear();
             }
             Event::End(TagEnd::Heading(_)) => {
-                if let Some(Block::Heading {
-                    line,
-                    text: htext,
-                    level,
-                    comment,
-                }) = block.take()
-                {
+                if let Some(Block::Heading { line, level }) = block.take() {
                     while stack.len() > 1
                         && sections[*stack.last().unwrap_or(&0) as usize].level >= level
                     {
                         stack.pop();
                     }
                     let parent = *stack.last().unwrap_or(&0);
-                    let htext = htext.trim().to_string();
+                    let htext = block_text.trim().to_string();
                     settle(&mut sections, &mut excerpt, &mut keys);
                     keys.extend(heading_keys(&htext, aliases));
                     for k in comment_keys(&comment) {
@@ -447,16 +434,17 @@ pub fn parse(text: &str, title: &str, aliases: &Aliases, limits: Limits) -> Resu
                 block = Some(Block::Code {
                     line: lines.line_of(range.start),
                     lang,
-                    code: String::new(),
                 });
+                block_text.clear();
             }
             Event::End(TagEnd::CodeBlock) => {
-                if let Some(Block::Code { line, lang, code }) = block.take() {
+                if let Some(Block::Code { line, lang }) = block.take() {
+                    let code = &block_text;
                     let is_go = lang == "go";
                     if is_go {
                         // a weak key answers only for a qualified name (see lookup), so only
                         // those are kept: `fmt.Println`, `sync.Mutex.Lock`
-                        for name in go::scan_names(&code) {
+                        for name in go::scan_names(code) {
                             if is_weak_key(&name) && !keys.iter().any(|k| *k.name == *name) {
                                 keys.push(Key::new(intern(&name), Source::Snippet, 0, None));
                             }
@@ -464,27 +452,25 @@ pub fn parse(text: &str, title: &str, aliases: &Aliases, limits: Limits) -> Resu
                     }
                     sections[cur].snippets.push(Snippet {
                         lang,
-                        code: if is_go { code } else { String::new() },
+                        code: if is_go {
+                            code.as_str().into()
+                        } else {
+                            String::new()
+                        },
                         line,
                     });
                 }
             }
             Event::Text(t) | Event::Code(t) if matches!(block, Some(Block::Heading { .. })) => {
-                if let Some(Block::Heading { text: h, .. }) = &mut block {
-                    h.push_str(&t);
-                }
+                block_text.push_str(&t);
             }
             Event::Html(t) | Event::InlineHtml(t)
                 if matches!(block, Some(Block::Heading { .. })) =>
             {
-                if let Some(Block::Heading { comment, .. }) = &mut block {
-                    comment.push_str(&t);
-                }
+                comment.push_str(&t);
             }
             Event::Text(t) if matches!(block, Some(Block::Code { .. })) => {
-                if let Some(Block::Code { code, .. }) = &mut block {
-                    code.push_str(&t);
-                }
+                block_text.push_str(&t);
             }
             Event::Start(tag) => {
                 if depth == 0 && is_prose_block(&tag) {
@@ -635,16 +621,18 @@ fn append_excerpt(excerpt: &mut String, src: &str) {
 }
 
 fn first_lines(s: &str, n: usize) -> String {
-    let mut out: Vec<&str> = s
-        .lines()
-        .map(str::trim_end)
-        .filter(|l| !l.trim().is_empty())
-        .take(n)
-        .collect();
-    if let Some(first) = out.first_mut() {
-        *first = first.trim_start();
+    let mut out = String::new();
+    for line in s.lines().filter(|l| !l.trim().is_empty()).take(n) {
+        if out.is_empty() {
+            out.reserve(s.len().min(512));
+            out.push_str(line.trim());
+        } else {
+            out.push('\n');
+            out.push_str(line.trim_end());
+        }
     }
-    out.join("\n")
+    out.shrink_to_fit();
+    out
 }
 
 /// Adds a key, keeping the strongest source (and its focus) when the name is already there.
@@ -756,23 +744,29 @@ fn heading_keys(text: &str, aliases: &Aliases) -> Vec<Key> {
     let len = heading_len(text) as f32;
     let mut keys = Vec::new();
     for (w, _) in words(text) {
-        let lower = w.to_ascii_lowercase();
+        // package names are lowercase: `Sync` in a title is `sync`
+        let lower = if w.bytes().any(|b| b.is_ascii_uppercase()) {
+            Cow::Owned(w.to_ascii_lowercase())
+        } else {
+            Cow::Borrowed(w)
+        };
         let name = if is_qualified(w) || w == "<-" || w == "_" {
-            Some(w.to_string())
+            Some(w)
         } else if lower == "go" || lower == "golang" {
             None // the language's name, far more often than the statement
         } else if go::is_keyword(w) || go::is_builtin(w) {
-            Some(w.to_string())
+            Some(w)
         } else if go::is_std_package(&lower) {
-            Some(lower)
+            Some(&*lower)
         } else {
             None
         };
         if let Some(name) = name {
-            let purity = percent(w.chars().filter(|c| *c != '.').count() as f32 / len);
+            // ASCII words: bytes are characters
+            let purity = percent(w.bytes().filter(|c| *c != b'.').count() as f32 / len);
             push_key(
                 &mut keys,
-                Key::new(intern(&name), Source::Heading, purity, None),
+                Key::new(intern(name), Source::Heading, purity, None),
             );
         }
     }
@@ -784,7 +778,7 @@ fn heading_keys(text: &str, aliases: &Aliases) -> Vec<Key> {
         push_key(
             &mut keys,
             Key::new(
-                intern(&key),
+                intern(key),
                 Source::Alias,
                 percent(chars as f32 / len),
                 None,
@@ -920,21 +914,16 @@ fn plain_names(text: &str, add: &mut impl FnMut(&str)) {
             _ => {}
         }
     }
-    static BARE: std::sync::LazyLock<[(&str, memchr::memmem::Finder<'static>); 2]> =
-        std::sync::LazyLock::new(|| {
-            ["panic", "recover"].map(|name| (name, memchr::memmem::Finder::new(name)))
-        });
-    if b.len() < 5 {
-        return;
-    }
-    for (name, finder) in BARE.iter() {
-        let mut from = 0;
-        while let Some(p) = finder.find(&b[from..]).map(|p| from + p) {
-            if text[word_at(b, p)] == **name {
+    // `panic` and `recover` both hold a `c` (a few percent of English letters, no byte of CJK
+    // text): they are looked for around each one
+    for c in memchr::memchr_iter(b'c', b) {
+        for (name, at) in [("panic", 4), ("recover", 2)] {
+            let Some(start) = c.checked_sub(at) else {
+                continue;
+            };
+            if b[start..].starts_with(name.as_bytes()) && text[word_at(b, start)] == *name {
                 add(name);
-                break;
             }
-            from = p + 1;
         }
     }
 }

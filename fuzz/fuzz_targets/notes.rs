@@ -38,8 +38,8 @@ fuzz_target!(|data: &[u8]| {
     // two copies of the note: ranking compares hits across notes
     let note = Arc::new(note);
     let entry = |n: u32| NoteEntry {
-        uri: format!("file:///fuzz/{n}.md"),
-        name: format!("{n}.md"),
+        uri: format!("file:///fuzz/{n}.md").into(),
+        name: format!("{n}.md").into(),
         note: note.clone(),
     };
     let index = Index::build(vec![entry(0), entry(1)]);

@@ -18,7 +18,7 @@ pub fn workspace_symbol(
             let link = lookup::link(index, at)?;
             let (entry, sec) = index.section(at)?;
             let location = super::location(&link)?;
-            let mut container = vec![entry.name.as_str()];
+            let mut container = vec![&*entry.name];
             let path = entry.note.path(at.section as usize);
             container.extend(path.iter().take(path.len().saturating_sub(1)));
             Some(WorkspaceSymbol {
