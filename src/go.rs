@@ -1086,16 +1086,16 @@ fn scan_tokens<'a>(code: &'a str) -> Vec<String> {
         }
     }
     let mut out: Vec<String> = Vec::new();
-    let mut push = |k: &str| {
+    fn push(out: &mut Vec<String>, k: &str) {
         if !out.iter().any(|o| o == k) {
             out.push(k.to_string());
         }
-    };
+    }
     let mut in_import_block = false;
     for (i, t) in toks.iter().enumerate() {
         let prev = i.checked_sub(1).map(|p| toks[p]);
         match *t {
-            Tok::Punct("<-") => push("<-"),
+            Tok::Punct("<-") => push(&mut out, "<-"),
             Tok::Punct(")") if in_import_block => in_import_block = false,
             Tok::Str { raw: true, text } => {
                 // a struct tag: a raw string after a field's type, ending its line
@@ -1106,7 +1106,7 @@ fn scan_tokens<'a>(code: &'a str) -> Vec<String> {
                         None | Some(Tok::Newline) | Some(Tok::Punct("}")) | Some(Tok::Punct(";"))
                     );
                 if field_line && text.contains(":\"") {
-                    push(STRUCT_TAG);
+                    push(&mut out, STRUCT_TAG);
                 }
             }
             Tok::Ident(w) => {
@@ -1117,7 +1117,7 @@ fn scan_tokens<'a>(code: &'a str) -> Vec<String> {
                     if w == "import" && toks.get(i + 1) == Some(&Tok::Punct("(")) {
                         in_import_block = true;
                     }
-                    push(w);
+                    push(&mut out, w);
                     continue;
                 }
                 if w == "_" {
@@ -1131,7 +1131,7 @@ fn scan_tokens<'a>(code: &'a str) -> Vec<String> {
                     } else {
                         "_"
                     };
-                    push(key);
+                    push(&mut out, key);
                     continue;
                 }
                 if is_builtin(w)
@@ -1139,7 +1139,7 @@ fn scan_tokens<'a>(code: &'a str) -> Vec<String> {
                     && !locals.iter().any(|(n, _)| *n == w)
                 {
                     if !declared_funcs.contains(&w) {
-                        push(w);
+                        push(&mut out, w);
                     }
                     continue;
                 }
@@ -1148,11 +1148,19 @@ fn scan_tokens<'a>(code: &'a str) -> Vec<String> {
                     None => package(w, &locals),
                 };
                 let Some(q) = qualifier else { continue };
-                push(q);
+                push(&mut out, q);
                 if let (Some(Tok::Punct(".")), Some(Tok::Ident(m))) =
                     (toks.get(i + 1), toks.get(i + 2))
                 {
-                    push(&dotted(q, m));
+                    let known = out.iter().any(|o| {
+                        o.len() == q.len() + 1 + m.len()
+                            && o.starts_with(q)
+                            && o.ends_with(m)
+                            && o.as_bytes()[q.len()] == b'.'
+                    });
+                    if !known {
+                        out.push(dotted(q, m));
+                    }
                 }
             }
             _ => {}

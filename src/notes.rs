@@ -718,17 +718,17 @@ fn is_weak_key(name: &str) -> bool {
 
 /// `a.B` where `a` is a lowercase identifier: a package-qualified name.
 fn is_qualified(w: &str) -> bool {
-    let mut parts = w.split('.');
-    let first = parts.next().unwrap_or("");
-    let rest: Vec<&str> = parts.collect();
-    !rest.is_empty()
-        && first.chars().next().is_some_and(|c| c.is_ascii_lowercase())
-        && first.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
-        && rest.iter().all(|p| {
-            !p.is_empty()
-                && p.chars()
-                    .next()
-                    .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+    let Some((first, rest)) = w.split_once('.') else {
+        return false;
+    };
+    first.bytes().next().is_some_and(|c| c.is_ascii_lowercase())
+        && first
+            .bytes()
+            .all(|c| c.is_ascii_alphanumeric() || c == b'_')
+        && rest.split('.').all(|p| {
+            p.bytes()
+                .next()
+                .is_some_and(|c| c.is_ascii_alphabetic() || c == b'_')
         })
 }
 
