@@ -120,6 +120,8 @@ impl Index {
         groups.sort_unstable_by(|a, b| a.name.cmp(&b.name));
         let mut keys: HashMap<Arc<str>, Vec<Hit>> = HashMap::with_capacity(groups.len());
         let mut snippets = Vec::new();
+        // `sync` -> [`sync.Once`, ...]: met in name order, so each list comes out sorted
+        let mut members: HashMap<Arc<str>, Vec<Arc<str>>> = HashMap::new();
         for g in groups {
             snippets.extend(g.snippets.into_iter().map(|(at, snippet)| SnippetEntry {
                 trigger: Arc::clone(&g.name),
@@ -127,6 +129,16 @@ impl Index {
                 snippet,
             }));
             if !g.hits.is_empty() {
+                if let Some(dot) = g.name.rfind('.').filter(|_| !g.name.contains(' ')) {
+                    let qualifier = &g.name[..dot];
+                    match members.get_mut(qualifier) {
+                        Some(v) if v.last() == Some(&g.name) => {}
+                        Some(v) => v.push(Arc::clone(&g.name)),
+                        None => {
+                            members.insert(Arc::from(qualifier), vec![Arc::clone(&g.name)]);
+                        }
+                    }
+                }
                 match keys.entry(g.name) {
                     std::collections::hash_map::Entry::Vacant(v) => {
                         v.insert(g.hits);
@@ -141,21 +153,6 @@ impl Index {
         for hits in keys.values_mut() {
             // hits are in place order: a stable sort on the ranking fields keeps it for ties
             hits.sort_by_key(rank_key);
-        }
-        let mut members: HashMap<Arc<str>, Vec<Arc<str>>> = HashMap::new();
-        for k in keys.keys() {
-            if k.contains(' ') {
-                continue;
-            }
-            if let Some(dot) = k.rfind('.') {
-                members
-                    .entry(Arc::from(&k[..dot]))
-                    .or_default()
-                    .push(k.clone());
-            }
-        }
-        for v in members.values_mut() {
-            v.sort();
         }
         Index {
             notes,

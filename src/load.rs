@@ -517,19 +517,23 @@ fn read_note_sized(
         }
         .to_string());
     }
-    // A regular file (checked above: opening a FIFO would block), read into room for its
-    // known size: through `take`, which reads straight away (a `File` asks its size and
-    // position again first, two more system calls per note). A file grown since is cut one
-    // byte past the cap, so parse_bytes still refuses it as too large.
-    let mut bytes = Vec::with_capacity(meta.len() as usize + 1);
-    std::fs::File::open(path)
-        .and_then(|f| {
-            std::io::Read::read_to_end(
-                &mut std::io::Read::take(f, limits.max_bytes as u64 + 1),
-                &mut bytes,
-            )
-        })
-        .map_err(|e| format!("cannot read: {e}"))?;
+    // A regular file (checked above: opening a FIFO would block), read to the size it had:
+    // one `read` for a note, with no second one to see the end (a file that grew since is
+    // read to its old size; its new time brings it back). A `File` would also ask its size
+    // and position again: two more system calls per note.
+    let size = meta.len() as usize;
+    let mut bytes = vec![0u8; size];
+    let mut filled = 0;
+    let mut file = std::fs::File::open(path).map_err(|e| format!("cannot read: {e}"))?;
+    while filled < size {
+        match std::io::Read::read(&mut file, &mut bytes[filled..]) {
+            Ok(0) => break, // shrunk since
+            Ok(n) => filled += n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(format!("cannot read: {e}")),
+        }
+    }
+    bytes.truncate(filled);
     notes::parse_bytes(&bytes, &file_name(path), aliases, limits).map_err(|e| e.to_string())
 }
 
