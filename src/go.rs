@@ -964,11 +964,22 @@ pub fn scan_names(code: &str) -> Vec<String> {
         Some(Simple::Nothing) => Vec::new(),
         Some(Simple::One(name)) => vec![name.to_string()],
         Some(Simple::Member(pkg, member)) => vec![pkg.to_string(), member.to_string()],
-        None => scan_tokens(code),
+        None => scan_tokens(code, |_| true),
     }
 }
 
-fn scan_tokens<'a>(code: &'a str) -> Vec<String> {
+/// The qualified names of [`scan_names`] only (`sync.Once`, `sync.Mutex.Lock`: those with a
+/// dot and no space), without making the others.
+pub fn scan_qualified(code: &str) -> Vec<String> {
+    match scan_simple(code) {
+        Some(Simple::Member(_, member)) => vec![member.to_string()],
+        Some(_) => Vec::new(),
+        None if !code.contains('.') => Vec::new(),
+        None => scan_tokens(code, |n| n.contains('.') && !n.contains(' ')),
+    }
+}
+
+fn scan_tokens<'a>(code: &'a str, keep: impl Fn(&str) -> bool) -> Vec<String> {
     let toks = lex(code);
     // functions the snippet declares: calls to them are not builtins
     let declared_funcs: Vec<&str> = toks
@@ -1086,11 +1097,11 @@ fn scan_tokens<'a>(code: &'a str) -> Vec<String> {
         }
     }
     let mut out: Vec<String> = Vec::new();
-    fn push(out: &mut Vec<String>, k: &str) {
-        if !out.iter().any(|o| o == k) {
+    let push = |out: &mut Vec<String>, k: &str| {
+        if keep(k) && !out.iter().any(|o| o == k) {
             out.push(k.to_string());
         }
-    }
+    };
     let mut in_import_block = false;
     for (i, t) in toks.iter().enumerate() {
         let prev = i.checked_sub(1).map(|p| toks[p]);
@@ -1159,7 +1170,10 @@ fn scan_tokens<'a>(code: &'a str) -> Vec<String> {
                             && o.as_bytes()[q.len()] == b'.'
                     });
                     if !known {
-                        out.push(dotted(q, m));
+                        let name = dotted(q, m);
+                        if keep(&name) {
+                            out.push(name);
+                        }
                     }
                 }
             }

@@ -444,8 +444,8 @@ pub fn parse(text: &str, title: &str, aliases: &Aliases, limits: Limits) -> Resu
                     if is_go {
                         // a weak key answers only for a qualified name (see lookup), so only
                         // those are kept: `fmt.Println`, `sync.Mutex.Lock`
-                        for name in go::scan_names(code) {
-                            if is_weak_key(&name) && !keys.iter().any(|k| *k.name == *name) {
+                        for name in go::scan_qualified(code) {
+                            if !keys.iter().any(|k| *k.name == *name) {
                                 keys.push(Key::new(intern(&name), Source::Snippet, 0, None));
                             }
                         }
@@ -709,11 +709,6 @@ fn intern(name: &str) -> Arc<str> {
 
 fn percent(share: f32) -> u8 {
     (share.clamp(0.0, 1.0) * 100.0).round() as u8
-}
-
-/// Whether a name a snippet uses is kept as a weak key: a qualified name below a package.
-fn is_weak_key(name: &str) -> bool {
-    name.contains('.') && !name.contains(' ')
 }
 
 /// `a.B` where `a` is a lowercase identifier: a package-qualified name.

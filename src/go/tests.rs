@@ -50,7 +50,7 @@ fn simple_names_take_the_same_rules() {
         "_.a.b",
     ] {
         if scan_simple(code).is_some() {
-            assert_eq!(scan_names(code), scan_tokens(code), "{code:?}");
+            assert_eq!(scan_names(code), scan_tokens(code, |_| true), "{code:?}");
         }
     }
     assert!(scan_simple("sync.Once()").is_none());
@@ -60,4 +60,46 @@ fn simple_names_take_the_same_rules() {
         scan_simple("sync.WaitGroup.Add"),
         Some(Simple::Member("sync", "sync.WaitGroup"))
     );
+}
+
+/// The qualified-only scan keeps exactly the dotted names of the full one, over every Go
+/// block of the built-in notes and a few more.
+#[test]
+fn qualified_scan_is_the_full_scan_filtered() {
+    let mut blocks: Vec<String> = Vec::new();
+    for (_, text) in crate::load::BUILTIN {
+        let mut code: Option<String> = None;
+        for line in text.lines() {
+            let fence = line.trim_start().starts_with("```");
+            match (&mut code, fence) {
+                (None, true) => code = Some(String::new()),
+                (Some(c), true) => {
+                    blocks.push(std::mem::take(c));
+                    code = None;
+                }
+                (Some(c), false) => {
+                    c.push_str(line);
+                    c.push('\n');
+                }
+                (None, false) => {}
+            }
+        }
+    }
+    assert!(blocks.len() > 20, "{}", blocks.len());
+    blocks.extend(
+        [
+            "sync.Once",
+            "var mu sync.Mutex\nmu.Lock()",
+            "x := 1",
+            "import \"sync\"\nsync",
+        ]
+        .map(String::from),
+    );
+    for code in &blocks {
+        let full: Vec<String> = scan_names(code)
+            .into_iter()
+            .filter(|n| n.contains('.') && !n.contains(' '))
+            .collect();
+        assert_eq!(scan_qualified(code), full, "{code}");
+    }
 }
