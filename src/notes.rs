@@ -693,17 +693,30 @@ impl<'t> Iterator for Words<'t> {
 }
 
 /// One shared copy of each key name, for the whole process: notes name the same few thousand
-/// Go names hundreds of thousands of times.
+/// Go names hundreds of thousands of times. Each thread keeps the names it met in front of the
+/// shared table, so that parsing on every core rarely waits for the table's lock.
 fn intern(name: &str) -> Arc<str> {
     type Names = std::collections::HashSet<Arc<str>, crate::hash::BuildFast>;
     static NAMES: std::sync::LazyLock<std::sync::Mutex<Names>> =
         std::sync::LazyLock::new(Default::default);
-    let mut names = NAMES.lock().unwrap_or_else(|e| e.into_inner());
-    if let Some(n) = names.get(name) {
-        return Arc::clone(n);
+    thread_local! {
+        static MET: std::cell::RefCell<Names> = std::cell::RefCell::default();
     }
-    let n: Arc<str> = Arc::from(name);
-    names.insert(Arc::clone(&n));
+    if let Some(n) = MET.with_borrow(|met| met.get(name).cloned()) {
+        return n;
+    }
+    let n = {
+        let mut names = NAMES.lock().unwrap_or_else(|e| e.into_inner());
+        match names.get(name) {
+            Some(n) => Arc::clone(n),
+            None => {
+                let n: Arc<str> = Arc::from(name);
+                names.insert(Arc::clone(&n));
+                n
+            }
+        }
+    };
+    MET.with_borrow_mut(|met| met.insert(Arc::clone(&n)));
     n
 }
 
