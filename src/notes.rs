@@ -357,14 +357,17 @@ pub fn parse(text: &str, title: &str, aliases: &Aliases, limits: Limits) -> Resu
     let mut in_metadata = false;
     let mut block: Option<Block> = None;
     let mut depth = 0usize; // block nesting below the section
-    let mut items: Vec<(u32, Range<usize>)> = Vec::new(); // open list items: line, source range
-    let mut item_names: Vec<Vec<Arc<str>>> = Vec::new(); // the prose names each one holds
+    // open list items: line, source range, where their names start in `item_names` (one flat
+    // list for all open items, an inner item's names after its outer one's)
+    let mut items: Vec<(u32, Range<usize>, usize)> = Vec::new();
+    let mut item_names: Vec<Arc<str>> = Vec::new();
     let mut para_names: Vec<Arc<str>> = Vec::new();
     // What the last section (the one text goes to) gathers, kept here and moved into it at
     // the next heading with no spare capacity: one allocation each instead of a regrowth per
     // paragraph.
     let mut excerpt = String::new();
     let mut keys: Vec<Key> = Vec::new();
+    let mut snippets: Vec<Snippet> = Vec::new();
     let mut block_text = String::new(); // the heading's text, or the code block's
     let mut comment = String::new(); // HTML in a heading
 
@@ -374,7 +377,6 @@ pub fn parse(text: &str, title: &str, aliases: &Aliases, limits: Limits) -> Resu
                 budget: limits.time_budget,
             });
         }
-        let cur = *stack.last().unwrap_or(&0) as usize;
         match event {
             Event::Start(Tag::MetadataBlock(_)) => in_metadata = true,
             Event::End(TagEnd::MetadataBlock(_)) => in_metadata = false,
@@ -396,8 +398,8 @@ pub fn parse(text: &str, title: &str, aliases: &Aliases, limits: Limits) -> Resu
                     }
                     let parent = *stack.last().unwrap_or(&0);
                     let htext = block_text.trim().to_string();
-                    settle(&mut sections, &mut excerpt, &mut keys);
-                    keys.extend(heading_keys(&htext, aliases));
+                    settle(&mut sections, &mut excerpt, &mut keys, &mut snippets);
+                    heading_keys(&htext, aliases, &mut keys);
                     for k in comment_keys(&comment) {
                         push_key(&mut keys, Key::new(intern(&k), Source::Explicit, 100, None));
                     }
@@ -450,7 +452,7 @@ pub fn parse(text: &str, title: &str, aliases: &Aliases, limits: Limits) -> Resu
                             }
                         }
                     }
-                    sections[cur].snippets.push(Snippet {
+                    snippets.push(Snippet {
                         lang,
                         code: if is_go {
                             code.as_str().into()
@@ -479,23 +481,22 @@ pub fn parse(text: &str, title: &str, aliases: &Aliases, limits: Limits) -> Resu
                 }
                 depth += 1;
                 if matches!(tag, Tag::Item) {
-                    items.push((lines.line_of(range.start), range));
-                    item_names.push(Vec::new());
+                    items.push((lines.line_of(range.start), range, item_names.len()));
                 }
             }
             Event::End(tag) => {
                 depth = depth.saturating_sub(1);
                 match tag {
                     TagEnd::Item => {
-                        if let (Some((line, src)), Some(names)) = (items.pop(), item_names.pop()) {
-                            if names.is_empty() {
+                        if let Some((line, src, from)) = items.pop() {
+                            if item_names.len() <= from {
                                 continue;
                             }
                             let focus = Arc::new(Focus {
                                 text: first_lines(text.get(src).unwrap_or(""), 6),
                                 line,
                             });
-                            for name in names {
+                            for name in item_names.drain(from..) {
                                 push_key(
                                     &mut keys,
                                     Key::new(name, Source::Prose, 0, Some(Arc::clone(&focus))),
@@ -513,16 +514,20 @@ pub fn parse(text: &str, title: &str, aliases: &Aliases, limits: Limits) -> Resu
                     _ => {}
                 }
             }
-            Event::Text(t) => {
-                prose_names(&t, false, item_names.last_mut().unwrap_or(&mut para_names));
+            Event::Text(t) if !items.is_empty() => {
+                let from = items.last().map_or(0, |i| i.2);
+                prose_names(&t, false, &mut item_names, from);
             }
-            Event::Code(t) => {
-                prose_names(&t, true, item_names.last_mut().unwrap_or(&mut para_names));
+            Event::Code(t) if !items.is_empty() => {
+                let from = items.last().map_or(0, |i| i.2);
+                prose_names(&t, true, &mut item_names, from);
             }
+            Event::Text(t) => prose_names(&t, false, &mut para_names, 0),
+            Event::Code(t) => prose_names(&t, true, &mut para_names, 0),
             _ => {}
         }
     }
-    settle(&mut sections, &mut excerpt, &mut keys);
+    settle(&mut sections, &mut excerpt, &mut keys, &mut snippets);
     // section ends: the next heading of the same or a higher level
     let total = u32::try_from(lines.line_count()).unwrap_or(u32::MAX);
     for i in 0..sections.len() {
@@ -573,11 +578,18 @@ pub fn parse(text: &str, title: &str, aliases: &Aliases, limits: Limits) -> Resu
 }
 
 /// Moves what the last section gathered into it, exactly sized; the buffers stay for the next.
-fn settle(sections: &mut [Section], excerpt: &mut String, keys: &mut Vec<Key>) {
+fn settle(
+    sections: &mut [Section],
+    excerpt: &mut String,
+    keys: &mut Vec<Key>,
+    snippets: &mut Vec<Snippet>,
+) {
     if let Some(last) = sections.last_mut() {
         last.excerpt = excerpt.as_str().into();
         last.keys = Vec::with_capacity(keys.len());
         last.keys.append(keys);
+        last.snippets = Vec::with_capacity(snippets.len());
+        last.snippets.append(snippets);
     }
     excerpt.clear();
 }
@@ -748,9 +760,9 @@ fn heading_len(text: &str) -> usize {
         .max(1)
 }
 
-fn heading_keys(text: &str, aliases: &Aliases) -> Vec<Key> {
+/// Adds a heading's keys to `keys` (empty: the heading starts a section).
+fn heading_keys(text: &str, aliases: &Aliases, keys: &mut Vec<Key>) {
     let len = heading_len(text) as f32;
-    let mut keys = Vec::new();
     for (w, _) in words(text) {
         // package names are lowercase: `Sync` in a title is `sync`
         let lower = if w.bytes().any(|b| b.is_ascii_uppercase()) {
@@ -772,10 +784,7 @@ fn heading_keys(text: &str, aliases: &Aliases) -> Vec<Key> {
         if let Some(name) = name {
             // ASCII words: bytes are characters
             let purity = percent(w.bytes().filter(|c| *c != b'.').count() as f32 / len);
-            push_key(
-                &mut keys,
-                Key::new(intern(name), Source::Heading, purity, None),
-            );
+            push_key(keys, Key::new(intern(name), Source::Heading, purity, None));
         }
     }
     for (key, chars, word) in aliases.find(text) {
@@ -784,7 +793,7 @@ fn heading_keys(text: &str, aliases: &Aliases) -> Vec<Key> {
             keys.retain(|k| k.source != Source::Heading || !word.split(' ').any(|w| *w == *k.name));
         }
         push_key(
-            &mut keys,
+            keys,
             Key::new(
                 intern(key),
                 Source::Alias,
@@ -793,15 +802,14 @@ fn heading_keys(text: &str, aliases: &Aliases) -> Vec<Key> {
             ),
         );
     }
-    keys
 }
 
 /// Names in prose, added to `out` (interned, once each). In inline code every Go name counts;
 /// in plain text, qualified names whose package is known, builtin calls (`close(ch)`), and
 /// `var _` / `import _`.
-fn prose_names(text: &str, code: bool, out: &mut Vec<Arc<str>>) {
+fn prose_names(text: &str, code: bool, out: &mut Vec<Arc<str>>, from: usize) {
     let mut add = |name: &str| {
-        if !out.iter().any(|n| **n == *name) {
+        if !out[from..].iter().any(|n| **n == *name) {
             out.push(intern(name));
         }
     };
