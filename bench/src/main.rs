@@ -23,7 +23,7 @@ OPTIONS:
     --go-src DIR       Go sources (default /usr/share/go-1.19/src)
     --hovers N         hovers, edit-then-hovers and completions per Go file (default 1000)
     --rewrites N       notes rewritten on disk (default 50)
-    --index-runs N     spawns timed for initialize -> first hover, and `gonotes index` runs (default 3)
+    --index-runs N     spawns timed for initialize -> first hover, and `gonotes index` runs (default 5)
     --no-gopls         skip gopls even when installed
     --gopls-timeout S  seconds gopls may take to load before it is skipped (default 240)
     --out FILE         also write the table there (run.sh: bench/last-run.txt)
@@ -57,7 +57,7 @@ fn parse_args() -> Result<Args, String> {
         go_src: PathBuf::from("/usr/share/go-1.19/src"),
         hovers: 1000,
         rewrites: 50,
-        index_runs: 3,
+        index_runs: 5,
         gopls: true,
         gopls_timeout: 240,
         out: None,
