@@ -455,7 +455,7 @@ fn file_name(p: &Path) -> String {
 }
 
 /// The cores this process may use (asked once: the answer reads several files under /proc).
-pub fn cores() -> usize {
+fn cores() -> usize {
     static CORES: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
     *CORES.get_or_init(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
 }
