@@ -103,3 +103,29 @@ fn qualified_scan_is_the_full_scan_filtered() {
         assert_eq!(scan_qualified(code), full, "{code}");
     }
 }
+
+/// The kind ids the hot loops compare name the kinds they stand for.
+#[test]
+fn kind_ids_match_kind_names() {
+    let code = "package p\nvar a = 1\nfunc f() { b := 2; var c int; _ = b; _ = c }\n";
+    let tree = parse(&mut parser(), code, None).expect("parses");
+    let mut seen = [0; 3];
+    let mut stack = vec![tree.root_node()];
+    while let Some(n) = stack.pop() {
+        let k = kinds();
+        for (i, (name, id)) in [
+            ("var_declaration", k.var_declaration),
+            ("short_var_declaration", k.short_var_declaration),
+            ("function_declaration", k.function_declaration),
+        ]
+        .iter()
+        .enumerate()
+        {
+            assert_eq!(n.kind() == *name, n.kind_id() == *id, "{}", n.kind());
+            seen[i] += usize::from(n.kind() == *name);
+        }
+        let mut c = n.walk();
+        stack.extend(n.children(&mut c));
+    }
+    assert_eq!(seen, [2, 1, 1]);
+}
