@@ -495,16 +495,8 @@ pub fn run() -> std::process::ExitCode {
             return std::process::ExitCode::from(1);
         }
     };
-    let (output, writer) = stdio::output(std::io::stdout());
+    let output = stdio::output(std::io::stdout());
     let clean = rt.block_on(serve(stdio::input(std::io::stdin()), output));
-    // the session's last answers (to `shutdown`) are on their way out: let the writer finish,
-    // for a while (a client that stopped reading would hold it forever)
-    let waited = std::time::Instant::now();
-    while writer.as_ref().is_some_and(|w| !w.is_finished())
-        && waited.elapsed() < std::time::Duration::from_secs(2)
-    {
-        std::thread::sleep(std::time::Duration::from_millis(1));
-    }
     drop(rt);
     // stdin's reader thread may still be blocked: end the process now
     std::process::exit(if clean { 0 } else { 1 });

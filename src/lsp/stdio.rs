@@ -1,14 +1,13 @@
-//! Standard input and output on threads of their own. tokio's `stdin()`/`stdout()` hand every
-//! read and write to its blocking pool and wait for it to come back: two thread hand-offs per
-//! message each way, which a profile of edit-then-hover showed as most of its time (the
-//! kernel waking threads). Here one thread reads stdin in large chunks and passes them on, and
-//! one writes what the server sends: one hand-off per chunk, and the server never waits for a
-//! write. The reader never stops reading, so a client blocked writing to us while we write to
-//! it cannot deadlock the two.
+//! Standard input and output without tokio's blocking pool. tokio's `stdin()`/`stdout()` hand
+//! every read and write to the pool and wait for it to come back: two thread hand-offs per
+//! message each way, which a profile of edit-then-hover showed as most of its time (the kernel
+//! waking threads). Here one thread reads stdin in large chunks and passes them on (one hand-off
+//! per chunk), and answers are written on the server's thread as they are made. The reader
+//! never stops reading, so a client blocked writing to us while we write to it cannot deadlock
+//! the two.
 
 use std::io::{Read, Write};
 use std::pin::Pin;
-use std::sync::mpsc as std_mpsc;
 use std::task::{Context, Poll};
 
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
@@ -75,62 +74,32 @@ impl AsyncRead for Input {
     }
 }
 
-/// The write side: bytes for the writer thread.
-pub struct Output {
-    bytes: std_mpsc::Sender<Vec<u8>>,
+/// The write side: written at once, on the server's own thread. A response is a few kilobytes
+/// into a pipe, which takes it without waiting while the client reads; handing it to another
+/// thread cost a wake-up per message. (The reader thread keeps reading meanwhile, so a client
+/// blocked writing to us is never what stops us.)
+pub struct Output<W> {
+    sink: W,
 }
 
-/// Writes to `sink` on a thread of its own, flushing after each burst; the thread ends when
-/// the `Output` is dropped and all it was given is written.
-pub fn output(
-    mut sink: impl Write + Send + 'static,
-) -> (Output, Option<std::thread::JoinHandle<()>>) {
-    let (tx, rx) = std_mpsc::channel::<Vec<u8>>();
-    let spawned = std::thread::Builder::new()
-        .name("gonotes-stdout".into())
-        .spawn(move || {
-            while let Ok(first) = rx.recv() {
-                if sink.write_all(&first).is_err() {
-                    return;
-                }
-                // whatever else is already queued goes out before the flush
-                while let Ok(more) = rx.try_recv() {
-                    if sink.write_all(&more).is_err() {
-                        return;
-                    }
-                }
-                if sink.flush().is_err() {
-                    return;
-                }
-            }
-        });
-    let handle = match spawned {
-        Ok(h) => Some(h),
-        Err(e) => {
-            eprintln!("gonotes: cannot start the stdout writer: {e}");
-            None
-        }
-    };
-    (Output { bytes: tx }, handle)
+pub fn output<W: Write>(sink: W) -> Output<W> {
+    Output { sink }
 }
 
-impl AsyncWrite for Output {
+impl<W: Write + Unpin> AsyncWrite for Output<W> {
     fn poll_write(
-        self: Pin<&mut Self>,
+        mut self: Pin<&mut Self>,
         _: &mut Context<'_>,
         buf: &[u8],
     ) -> Poll<std::io::Result<usize>> {
-        match self.bytes.send(buf.to_vec()) {
-            Ok(()) => Poll::Ready(Ok(buf.len())),
-            Err(_) => Poll::Ready(Err(std::io::ErrorKind::BrokenPipe.into())),
-        }
+        Poll::Ready(self.sink.write(buf))
     }
 
-    fn poll_flush(self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<std::io::Result<()>> {
-        Poll::Ready(Ok(())) // the writer thread flushes after each burst
+    fn poll_flush(mut self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<std::io::Result<()>> {
+        Poll::Ready(self.sink.flush())
     }
 
-    fn poll_shutdown(self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<std::io::Result<()>> {
-        Poll::Ready(Ok(()))
+    fn poll_shutdown(mut self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<std::io::Result<()>> {
+        Poll::Ready(self.sink.flush())
     }
 }
