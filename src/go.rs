@@ -376,6 +376,16 @@ struct Ctx<'t> {
     text: &'t str,
     root: Node<'t>,
     chain: Vec<Node<'t>>,
+    /// The file's top level, read once per request when a name is looked up there.
+    top: std::cell::OnceCell<TopLevel<'t>>,
+}
+
+/// What the top level of a file declares: variables (the last declaration of each name wins,
+/// as a scan in order finds it) and functions.
+#[derive(Default)]
+struct TopLevel<'t> {
+    vars: std::collections::HashMap<&'t str, Decl<'t>>,
+    funcs: std::collections::HashSet<&'t str>,
 }
 
 impl<'t> Ctx<'t> {
@@ -391,7 +401,32 @@ impl<'t> Ctx<'t> {
                 _ => break,
             }
         }
-        Ctx { text, root, chain }
+        Ctx {
+            text,
+            root,
+            chain,
+            top: std::cell::OnceCell::new(),
+        }
+    }
+
+    fn top(&self) -> &TopLevel<'t> {
+        self.top.get_or_init(|| {
+            let mut top = TopLevel::default();
+            let function = kinds().function_declaration;
+            let mut c = self.root.walk();
+            for stmt in self.root.named_children(&mut c) {
+                if stmt.kind_id() == function {
+                    if let Some(n) = stmt.child_by_field_name("name") {
+                        top.funcs.insert(self.src(n));
+                    }
+                    continue;
+                }
+                self.declarations(stmt, |name, decl| {
+                    top.vars.insert(name, decl);
+                });
+            }
+            top
+        })
     }
 
     fn parent(&self, n: Node<'t>) -> Option<Node<'t>> {
@@ -618,13 +653,7 @@ impl<'t> Ctx<'t> {
     }
 
     fn declares_function(&self, name: &str) -> bool {
-        let function = kinds().function_declaration;
-        let mut c = self.root.walk();
-        self.root.named_children(&mut c).any(|d| {
-            d.kind_id() == function
-                && d.child_by_field_name("name")
-                    .is_some_and(|n| self.src(n) == name)
-        })
+        self.top().funcs.contains(name)
     }
 
     /// The declaration of `name` visible at `at`: the innermost scope's last declaration before
@@ -636,7 +665,7 @@ impl<'t> Ctx<'t> {
         while let Some(scope) = self.parent(node) {
             let found = match scope.kind() {
                 "statement_list" | "block" => self.decl_in_statements(scope, name, Some(pos)),
-                "source_file" => self.decl_in_statements(scope, name, None),
+                "source_file" => self.top().vars.get(name).copied(),
                 "function_declaration" | "method_declaration" | "func_literal" => {
                     let mut hit = None;
                     for field in ["receiver", "parameters"] {
@@ -675,80 +704,78 @@ impl<'t> Ctx<'t> {
         before: Option<usize>,
     ) -> Option<Decl<'t>> {
         let mut last = None;
-        let (var, short) = (kinds().var_declaration, kinds().short_var_declaration);
         let mut c = scope.walk();
         for stmt in scope.named_children(&mut c) {
             if before.is_some_and(|b| stmt.start_byte() > b) {
                 break;
             }
-            let id = stmt.kind_id();
-            if id != var && id != short {
-                continue; // most statements: no kind name read
-            }
-            match stmt.kind() {
-                "var_declaration" => {
-                    let mut c2 = stmt.walk();
-                    let mut specs: Vec<Node<'t>> = Vec::new();
-                    for ch in stmt.named_children(&mut c2) {
-                        match ch.kind() {
-                            "var_spec" => specs.push(ch),
-                            "var_spec_list" => {
-                                let mut c3 = ch.walk();
-                                specs.extend(
-                                    ch.named_children(&mut c3)
-                                        .filter(|s| s.kind() == "var_spec"),
-                                );
-                            }
-                            _ => {}
-                        }
-                    }
-                    for spec in specs {
-                        if let Some(d) = self.decl_in_var_spec(spec, name) {
-                            last = Some(d);
-                        }
-                    }
+            self.declarations(stmt, |n, decl| {
+                if n == name {
+                    last = Some(decl);
                 }
-                "short_var_declaration" => {
-                    let (Some(left), Some(right)) = (
-                        stmt.child_by_field_name("left"),
-                        stmt.child_by_field_name("right"),
-                    ) else {
-                        continue;
-                    };
-                    let mut c2 = left.walk();
-                    let idx = left
-                        .named_children(&mut c2)
-                        .position(|n| self.src(n) == name);
-                    if let Some(i) = idx {
-                        let mut c3 = right.walk();
-                        last = right
-                            .named_children(&mut c3)
-                            .nth(i)
-                            .map(Decl::Value)
-                            .or(Some(Decl::Unknown));
-                    }
-                }
-                _ => {}
-            }
+            });
         }
         last
     }
 
-    fn decl_in_var_spec(&self, spec: Node<'t>, name: &str) -> Option<Decl<'t>> {
+    /// Every variable `stmt` declares, in order, with the node that states its type: the
+    /// type of its var_spec, or the value it is given.
+    fn declarations(&self, stmt: Node<'t>, mut f: impl FnMut(&'t str, Decl<'t>)) {
+        let id = stmt.kind_id();
+        if id == kinds().var_declaration {
+            let mut c2 = stmt.walk();
+            for ch in stmt.named_children(&mut c2) {
+                match ch.kind() {
+                    "var_spec" => self.var_spec_declarations(ch, &mut f),
+                    "var_spec_list" => {
+                        let mut c3 = ch.walk();
+                        for spec in ch.named_children(&mut c3) {
+                            if spec.kind() == "var_spec" {
+                                self.var_spec_declarations(spec, &mut f);
+                            }
+                        }
+                    }
+                    _ => {}
+                }
+            }
+        } else if id == kinds().short_var_declaration {
+            let (Some(left), Some(right)) = (
+                stmt.child_by_field_name("left"),
+                stmt.child_by_field_name("right"),
+            ) else {
+                return;
+            };
+            let mut c2 = left.walk();
+            let mut c3 = right.walk();
+            let values: Vec<Node<'t>> = right.named_children(&mut c3).collect();
+            for (i, n) in left.named_children(&mut c2).enumerate() {
+                f(
+                    self.src(n),
+                    values.get(i).copied().map_or(Decl::Unknown, Decl::Value),
+                );
+            }
+        }
+    }
+
+    fn var_spec_declarations(&self, spec: Node<'t>, f: &mut impl FnMut(&'t str, Decl<'t>)) {
         let mut c = spec.walk();
         let names: Vec<Node<'t>> = spec.children_by_field_name("name", &mut c).collect();
-        let i = names.iter().position(|n| self.src(*n) == name)?;
-        if let Some(t) = spec.child_by_field_name("type") {
-            return Some(Decl::Type(t));
+        let ty = spec.child_by_field_name("type");
+        let values: Vec<Node<'t>> = match spec.child_by_field_name("value") {
+            Some(v) if ty.is_none() => {
+                let mut c2 = v.walk();
+                v.named_children(&mut c2).collect()
+            }
+            _ => Vec::new(),
+        };
+        for (i, n) in names.iter().enumerate() {
+            let decl = match ty {
+                Some(t) => Decl::Type(t),
+                None if values.is_empty() => return, // `var x` alone states nothing
+                None => values.get(i).copied().map_or(Decl::Unknown, Decl::Value),
+            };
+            f(self.src(*n), decl);
         }
-        let value = spec.child_by_field_name("value")?;
-        let mut c2 = value.walk();
-        Some(
-            value
-                .named_children(&mut c2)
-                .nth(i)
-                .map_or(Decl::Unknown, Decl::Value),
-        )
     }
 
     fn decl_type(&self, decl: Decl<'t>, depth: u8) -> Option<TypeRef> {
