@@ -376,16 +376,11 @@ struct Ctx<'t> {
     text: &'t str,
     root: Node<'t>,
     chain: Vec<Node<'t>>,
-    /// The file's top level, read once per request when a name is looked up there.
-    top: std::cell::OnceCell<TopLevel<'t>>,
-}
-
-/// What the top level of a file declares: variables (the last declaration of each name wins,
-/// as a scan in order finds it) and functions.
-#[derive(Default)]
-struct TopLevel<'t> {
-    vars: std::collections::HashMap<&'t str, Decl<'t>>,
-    funcs: std::collections::HashSet<&'t str>,
+    /// The variables the file's top level declares (the last declaration of a name wins, as a
+    /// scan in order finds it), read once per request when a name is looked up there.
+    top_vars: std::cell::OnceCell<std::collections::HashMap<&'t str, Decl<'t>>>,
+    /// The functions it declares, the same way.
+    top_funcs: std::cell::OnceCell<std::collections::HashSet<&'t str>>,
 }
 
 impl<'t> Ctx<'t> {
@@ -405,27 +400,21 @@ impl<'t> Ctx<'t> {
             text,
             root,
             chain,
-            top: std::cell::OnceCell::new(),
+            top_vars: std::cell::OnceCell::new(),
+            top_funcs: std::cell::OnceCell::new(),
         }
     }
 
-    fn top(&self) -> &TopLevel<'t> {
-        self.top.get_or_init(|| {
-            let mut top = TopLevel::default();
-            let function = kinds().function_declaration;
+    fn top_vars(&self) -> &std::collections::HashMap<&'t str, Decl<'t>> {
+        self.top_vars.get_or_init(|| {
+            let mut vars = std::collections::HashMap::new();
             let mut c = self.root.walk();
             for stmt in self.root.named_children(&mut c) {
-                if stmt.kind_id() == function {
-                    if let Some(n) = stmt.child_by_field_name("name") {
-                        top.funcs.insert(self.src(n));
-                    }
-                    continue;
-                }
                 self.declarations(stmt, |name, decl| {
-                    top.vars.insert(name, decl);
+                    vars.insert(name, decl);
                 });
             }
-            top
+            vars
         })
     }
 
@@ -653,7 +642,17 @@ impl<'t> Ctx<'t> {
     }
 
     fn declares_function(&self, name: &str) -> bool {
-        self.top().funcs.contains(name)
+        let funcs = self.top_funcs.get_or_init(|| {
+            let function = kinds().function_declaration;
+            let mut c = self.root.walk();
+            self.root
+                .named_children(&mut c)
+                .filter(|d| d.kind_id() == function)
+                .filter_map(|d| d.child_by_field_name("name"))
+                .map(|n| self.src(n))
+                .collect()
+        });
+        funcs.contains(name)
     }
 
     /// The declaration of `name` visible at `at`: the innermost scope's last declaration before
@@ -665,7 +664,7 @@ impl<'t> Ctx<'t> {
         while let Some(scope) = self.parent(node) {
             let found = match scope.kind() {
                 "statement_list" | "block" => self.decl_in_statements(scope, name, Some(pos)),
-                "source_file" => self.top().vars.get(name).copied(),
+                "source_file" => self.top_vars().get(name).copied(),
                 "function_declaration" | "method_declaration" | "func_literal" => {
                     let mut hit = None;
                     for field in ["receiver", "parameters"] {
