@@ -231,6 +231,14 @@ struct Stamp {
     len: u64,
 }
 
+impl Stamp {
+    /// A file that could not be looked at.
+    const UNKNOWN: Stamp = Stamp {
+        modified: None,
+        len: 0,
+    };
+}
+
 #[derive(Clone, Debug)]
 struct FileState {
     stamp: Stamp,
@@ -337,13 +345,7 @@ impl NoteSet {
         let states = par_map(&files, |path| {
             let meta = match std::fs::metadata(path) {
                 Ok(m) => m,
-                Err(e) => {
-                    let stamp = Stamp {
-                        modified: None,
-                        len: 0,
-                    };
-                    return Some((stamp, Err(format!("cannot read: {e}"))));
-                }
+                Err(e) => return Some((Stamp::UNKNOWN, Err(format!("cannot read: {e}")))),
             };
             let stamp = Stamp {
                 modified: meta.modified().ok(),
@@ -365,11 +367,7 @@ impl NoteSet {
         });
         let lost = |path: &PathBuf| {
             eprintln!("gonotes: skipped {}: the parser failed", path.display());
-            let stamp = Stamp {
-                modified: None,
-                len: 0,
-            };
-            Some((stamp, Err("the parser failed".to_string())))
+            Some((Stamp::UNKNOWN, Err("the parser failed".to_string())))
         };
         let mut r = Refresh::default();
         let fresh = self.files.is_empty();
@@ -377,7 +375,7 @@ impl NoteSet {
             let state = state.unwrap_or_else(|| lost(&path));
             match state {
                 None => r.unchanged += 1,
-                Some((stamp, _)) if stamp.modified.is_some() || stamp.len > 0 => r.read += 1,
+                Some((stamp, _)) if stamp != Stamp::UNKNOWN => r.read += 1,
                 Some(_) => {}
             }
             state.map(|(stamp, parsed)| (path, FileState { stamp, parsed }))
