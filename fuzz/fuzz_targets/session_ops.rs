@@ -252,6 +252,14 @@ impl Client {
     fn doc(uri: &str) -> Value {
         json!({ "uri": uri })
     }
+    /// `didOpen` at version 1.
+    fn open(&mut self, uri: String, language: &str, text: &str) {
+        self.versions.insert(uri.clone(), 1);
+        self.notify(
+            "textDocument/didOpen",
+            json!({ "textDocument": { "uri": uri, "languageId": language, "version": 1, "text": text } }),
+        );
+    }
 }
 
 fn run(session: &Session) {
@@ -410,11 +418,7 @@ async fn step(c: &mut Client, op: &Op, seen: &Seen) {
         Op::OpenGo { doc, prelude, text } => {
             let uri = go_uri(*doc);
             let text = format!("{}{}", PRELUDES[*prelude as usize % PRELUDES.len()], text);
-            c.versions.insert(uri.clone(), 1);
-            c.notify(
-                "textDocument/didOpen",
-                json!({ "textDocument": { "uri": uri, "languageId": "go", "version": 1, "text": text } }),
-            );
+            c.open(uri, "go", &text);
         }
         Op::OpenMarkdown {
             doc,
@@ -423,11 +427,7 @@ async fn step(c: &mut Client, op: &Op, seen: &Seen) {
         } => {
             let uri = md_uri(*doc, *in_notes);
             c.expect_index |= *in_notes;
-            c.versions.insert(uri.clone(), 1);
-            c.notify(
-                "textDocument/didOpen",
-                json!({ "textDocument": { "uri": uri, "languageId": "markdown", "version": 1, "text": text } }),
-            );
+            c.open(uri, "markdown", text);
         }
         Op::Change {
             doc,

@@ -65,7 +65,10 @@ pub fn spawn(
         .spawn(move || {
             let mut set = NoteSet::new();
             let mut opts: Option<LoadOptions> = None;
-            let mut watcher: Option<notify::RecommendedWatcher> = None;
+            // held so that it keeps watching; replaced when the folders change
+            let mut _watcher: Option<notify::RecommendedWatcher> = None;
+            // new folders to watch, once the index of them is in place (tried once per set)
+            let mut watch_due = false;
             loop {
                 let Ok(first) = jobs.recv() else { return };
                 // the first options are indexed at once: nothing is served until they are
@@ -93,7 +96,8 @@ pub fn spawn(
                         Job::Configure(o) if opts.as_ref() == Some(&o) => {}
                         Job::Configure(o) => {
                             if opts.as_ref().is_none_or(|old| old.paths != o.paths) {
-                                watcher = None; // watched again below, after the index
+                                _watcher = None; // watched again below, after the index
+                                watch_due = true;
                             }
                             opts = Some(o);
                             full = true;
@@ -125,12 +129,12 @@ pub fn spawn(
                 if full || refresh.changed() || overlays_changed {
                     publish(&set, &snapshot, &events, started, full, &refresh);
                 }
-                if watcher.is_none() && !o.paths.is_empty() {
+                if std::mem::take(&mut watch_due) && !o.paths.is_empty() {
                     // Watching starts after the first index, so that reading every note does
                     // not queue an open event per file; what changed before the watch began
                     // is caught by checking every file's size and time once more.
                     let tx = jobs_tx.clone();
-                    watcher = match load::watch(&o.paths, move |paths| {
+                    _watcher = match load::watch(&o.paths, move |paths| {
                         let _ = tx.send(Job::Changed(paths));
                     }) {
                         Ok(w) => Some(w),
