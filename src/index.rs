@@ -296,7 +296,7 @@ fn gather(
                     continue;
                 }
                 let pi = u32::try_from(pi).unwrap_or(u32::MAX);
-                for k in sec.keys.iter().filter(|k| k.source >= Source::Alias) {
+                for k in sec.keys.iter().filter(|k| k.source >= Source::Title) {
                     Group::of(&mut slot, &mut groups, &k.name)
                         .snippets
                         .push((at, pi));
@@ -336,7 +336,11 @@ impl Group {
 /// The ranking fields of a hit in one number, best lowest: source, content, focus, purity
 /// (higher first), then level (lower first). Ties keep place order (the sort is stable).
 fn rank_key(h: &Hit) -> u32 {
-    let source = 7 - (h.source as u32).min(7);
+    // a glossary word in a heading is as good as the Go name written out
+    let source = match h.source {
+        Source::Alias => 7 - Source::Heading as u32,
+        s => 7 - (s as u32).min(7),
+    };
     let content = u32::from(!h.content);
     let focused = u32::from(!h.focused);
     let purity = 255 - u32::from(h.purity);

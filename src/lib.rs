@@ -7,6 +7,7 @@
 //! The edges: [`load`] is the only file IO (walking, reading and watching note folders), and
 //! [`lsp`] is the only code that knows the Language Server Protocol.
 
+pub mod glossary;
 pub mod go;
 pub mod hash;
 pub mod index;

@@ -253,6 +253,8 @@ pub struct NoteSet {
     overlays: HashMap<PathBuf, (Arc<Note>, String)>,
     walk_skipped: Vec<Skipped>,
     builtin: Vec<NoteEntry>,
+    /// The notes folders (and files) of the last full refresh: notes are named below them.
+    roots: Vec<PathBuf>,
     /// The aliases and limits the held notes were parsed with.
     shape: Option<(Aliases, Limits)>,
 }
@@ -283,11 +285,13 @@ impl NoteSet {
     /// limits changed, since they shape every parse).
     pub fn refresh_all(&mut self, opts: &LoadOptions) -> Refresh {
         let shape = (opts.aliases.clone(), opts.limits);
-        if self.shape.as_ref() != Some(&shape) {
+        // notes are named below their folders: other folders, other names
+        if self.shape.as_ref() != Some(&shape) || self.roots != opts.paths {
             self.files.clear();
             self.shape = Some(shape);
         }
         let started = Instant::now();
+        self.roots = opts.paths.clone();
         let (files, skipped) = note_files(&opts.paths);
         let walk = started.elapsed();
         self.walk_skipped = skipped;
@@ -355,10 +359,12 @@ impl NoteSet {
                 return None;
             }
             let parsed =
-                read_note_sized(path, &meta, &opts.aliases, opts.limits).map(|note| NoteEntry {
-                    uri: path_to_uri(path).into(),
-                    name: file_name(path).into(),
-                    note: Arc::new(note),
+                read_note_sized(path, &meta, &opts.paths, &opts.aliases, opts.limits).map(|note| {
+                    NoteEntry {
+                        uri: path_to_uri(path).into(),
+                        name: note_name(path, &opts.paths).into(),
+                        note: Arc::new(note),
+                    }
                 });
             if let Err(reason) = &parsed {
                 eprintln!("gonotes: skipped {}: {reason}", path.display());
@@ -393,7 +399,7 @@ impl NoteSet {
 
     /// An open editor buffer for a note file: it wins over the disk until closed.
     pub fn set_overlay(&mut self, path: PathBuf, text: String, opts: &LoadOptions) {
-        let name = file_name(&path);
+        let name = note_name(&path, &opts.paths);
         match notes::parse(&text, &name, &opts.aliases, opts.limits) {
             Ok(note) => {
                 self.overlays.insert(path, (Arc::new(note), text));
@@ -434,7 +440,7 @@ impl NoteSet {
                 (None, Ok(entry)) => entries.push(entry.clone()),
                 (Some((note, _)), _) => entries.push(NoteEntry {
                     uri: path_to_uri(p).into(),
-                    name: file_name(p).into(),
+                    name: note_name(p, &self.roots).into(),
                     note: Arc::clone(note),
                 }),
                 (None, Err(_)) => {}
@@ -442,6 +448,26 @@ impl NoteSet {
         }
         entries.extend(self.builtin.iter().cloned());
         Index::build(entries)
+    }
+}
+
+/// How a note is named on cards and read for its topic: its path below the notes folder that
+/// holds it (`channel/close.md`, so `a/defer.md` and `b/defer.md` differ), else its file name.
+fn note_name(p: &Path, roots: &[PathBuf]) -> String {
+    let below = roots
+        .iter()
+        .filter(|r| r.as_path() != p)
+        .filter_map(|r| p.strip_prefix(r).ok())
+        .min_by_key(|rel| rel.components().count());
+    match below {
+        Some(rel) => {
+            let parts: Vec<String> = rel
+                .components()
+                .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                .collect();
+            parts.join("/")
+        }
+        None => file_name(p),
     }
 }
 
@@ -495,13 +521,14 @@ fn par_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<Opt
 /// Reads one note file; the error is the reason it is skipped.
 pub fn read_note(path: &Path, aliases: &Aliases, limits: Limits) -> Result<Note, String> {
     let meta = std::fs::metadata(path).map_err(|e| format!("cannot read: {e}"))?;
-    read_note_sized(path, &meta, aliases, limits)
+    read_note_sized(path, &meta, &[], aliases, limits)
 }
 
 /// [`read_note`] with the file's metadata at hand.
 fn read_note_sized(
     path: &Path,
     meta: &std::fs::Metadata,
+    roots: &[PathBuf],
     aliases: &Aliases,
     limits: Limits,
 ) -> Result<Note, String> {
@@ -532,7 +559,7 @@ fn read_note_sized(
         }
     }
     bytes.truncate(filled);
-    notes::parse_bytes(&bytes, &file_name(path), aliases, limits).map_err(|e| e.to_string())
+    notes::parse_bytes(&bytes, &note_name(path, roots), aliases, limits).map_err(|e| e.to_string())
 }
 
 /// Loads everything once: for the CLI.

@@ -119,14 +119,40 @@ fn escape_md(s: &str) -> String {
     out
 }
 
+/// The keys a card may answer for: the name itself and, for a method or field, its receiver
+/// type (`sync.WaitGroup.Add` -> `sync.WaitGroup`), never the package alone: a note about
+/// `sync` is no note about `sync.Pool`. The package answers when it is the name hovered.
+/// An operator or builtin that works on one kind of value only answers, failing a note of its
+/// own, with that kind's note: `<-` and `close` with `chan`'s.
+pub fn answering_keys(keys: &[String]) -> Vec<String> {
+    let Some(first) = keys.first() else {
+        return Vec::new();
+    };
+    if !first.contains('.') || first.contains(' ') {
+        let mut out = keys.to_vec();
+        let operand = match first.as_str() {
+            "<-" | "close" => Some("chan"),
+            _ => None,
+        };
+        out.extend(operand.map(str::to_string));
+        return out;
+    }
+    let n = keys.iter().take_while(|k| k.contains('.')).count();
+    keys[..n.max(1)].to_vec()
+}
+
 /// The hits that answer for `keys` (most specific first), at most `limit`, with the key that
-/// matched. Hits are ranked at build time, strong ones first, so this reads only what it returns.
+/// matched. A key named in a heading, the title, the glossary, front matter or at the head of a
+/// list item answers first, the most specific key first; failing all of them, a name mentioned
+/// in passing or used in a snippet answers only in a section (or note) about its package or
+/// type, and a snippet only when few sections use the name.
 pub fn resolve<'i>(
     index: &'i Index,
     keys: &[String],
     limit: usize,
 ) -> Option<(String, Vec<&'i Hit>)> {
-    for (i, key) in keys.iter().enumerate() {
+    let keys = answering_keys(keys);
+    for key in &keys {
         let hits = index.hits(key);
         let strong: Vec<&Hit> = hits
             .iter()
@@ -137,22 +163,29 @@ pub fn resolve<'i>(
         if !strong.is_empty() {
             return Some((key.clone(), strong));
         }
-        if i == 0 && !hits.is_empty() && hits.len() <= MAX_WEAK_FREQUENCY {
-            let weak: Vec<&Hit> = hits
-                .iter()
-                .filter(|h| about_parent(index, h.at(), key))
-                .take(limit)
-                .collect();
-            if !weak.is_empty() {
-                return Some((key.clone(), weak));
-            }
+    }
+    for (i, key) in keys.iter().enumerate() {
+        let hits = index.hits(key);
+        let snippets = hits.iter().filter(|h| h.source == Source::Snippet).count();
+        let weak: Vec<&Hit> = hits
+            .iter()
+            .filter(|h| match h.source {
+                Source::Mention => h.answers,
+                Source::Snippet => i == 0 && snippets <= MAX_WEAK_FREQUENCY,
+                _ => false,
+            })
+            .filter(|h| about_parent(index, h.at(), key))
+            .take(limit)
+            .collect();
+        if !weak.is_empty() {
+            return Some((key.clone(), weak));
         }
     }
     None
 }
 
-/// Whether the section at `at` (or a section above it) holds a strong key for one of `key`'s
-/// qualifiers: `reflect.TypeOf` used in a section about `reflect`.
+/// Whether the section at `at` (or a section above it, or its note's topic) holds a strong
+/// key for one of `key`'s qualifiers: `reflect.TypeOf` used in a section about `reflect`.
 fn about_parent(index: &Index, at: SectionRef, key: &str) -> bool {
     let quals: Vec<String> = go::fallbacks(key).into_iter().skip(1).collect();
     if quals.is_empty() {
@@ -161,6 +194,14 @@ fn about_parent(index: &Index, at: SectionRef, key: &str) -> bool {
     let Some(entry) = index.note(at.note) else {
         return false;
     };
+    if entry
+        .note
+        .topic
+        .iter()
+        .any(|t| quals.iter().any(|q| **q == **t))
+    {
+        return true;
+    }
     let mut cur = Some(at.section as usize);
     while let Some(i) = cur {
         let Some(sec) = entry.note.sections.get(i) else {
@@ -169,7 +210,7 @@ fn about_parent(index: &Index, at: SectionRef, key: &str) -> bool {
         if sec
             .keys
             .iter()
-            .any(|k| k.source > Source::Snippet && quals.iter().any(|q| **q == *k.name))
+            .any(|k| k.source >= Source::Prose && quals.iter().any(|q| **q == *k.name))
         {
             return true;
         }

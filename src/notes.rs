@@ -21,22 +21,32 @@ use crate::text::LineCounter;
 pub enum Source {
     /// Used in the section's Go snippets: a weak key.
     Snippet = 1,
-    /// Named in the section's prose: inline code, qualified names, builtin calls.
-    Prose = 2,
-    /// A word of the heading found in the alias table (`互斥锁` -> `sync.Mutex`).
-    Alias = 3,
-    /// A Go name in the heading itself (`### sync.Once`, `## select 多路复用`).
-    Heading = 4,
+    /// Named in passing in the section's prose (not at the head of a list item or paragraph):
+    /// answers only where the section or its note is about the name's package or type.
+    Mention = 2,
+    /// Named at the head of a list item or paragraph (`1. runtime.Gosched() 让出当前时间片`),
+    /// or mentioned in prose and used in the section's own code.
+    Prose = 3,
+    /// The note's title: its file or folder name, front matter `title:`/`tags:`.
+    Title = 4,
+    /// A word of the heading found in the glossary (`互斥锁` -> `sync.Mutex`): ranks with
+    /// heading keys.
+    Alias = 5,
+    /// A Go name in the heading itself (`### sync.Once`, `## select 多路复用`, `### Mutex` over
+    /// code that uses `sync.Mutex`, `## Copy` in a note about package `io`).
+    Heading = 6,
     /// Front matter `keys:`/`aliases:`, or an HTML comment `<!-- keys: ... -->` on the heading.
-    Explicit = 5,
+    Explicit = 7,
 }
 
 impl Source {
     pub fn label(self) -> &'static str {
         match self {
             Source::Snippet => "snippet",
+            Source::Mention => "mention",
             Source::Prose => "prose",
             Source::Alias => "alias",
+            Source::Title => "title",
             Source::Heading => "heading",
             Source::Explicit => "explicit",
         }
@@ -123,6 +133,10 @@ pub struct Note {
     pub sections: Vec<Section>,
     pub bytes: usize,
     pub lines: u32,
+    /// What the note as a whole is about (its title keys: file or folder name, front matter,
+    /// a first heading that opens it): a name mentioned in passing in it counts when its
+    /// package or type is here.
+    pub topic: Vec<Arc<str>>,
 }
 
 impl Note {
@@ -196,107 +210,7 @@ impl Default for Limits {
     }
 }
 
-/// Words of a heading that name a key, in both languages. Users extend it by configuration.
-#[derive(Clone, Debug)]
-pub struct Aliases {
-    map: Vec<(String, String)>,
-    /// All alias words at once, ASCII case ignored.
-    matcher: Option<aho_corasick::AhoCorasick>,
-}
-
-impl PartialEq for Aliases {
-    fn eq(&self, other: &Self) -> bool {
-        self.map == other.map
-    }
-}
-impl Eq for Aliases {}
-
-const BUILTIN_ALIASES: &[(&str, &str)] = &[
-    ("channel", "chan"),
-    ("channels", "chan"),
-    ("通道", "chan"),
-    ("管道", "chan"),
-    ("goroutine", "go"),
-    ("goroutines", "go"),
-    ("go-routine", "go"),
-    ("rountine", "go"),
-    ("routine", "go"),
-    ("协程", "go"),
-    ("mutex", "sync.Mutex"),
-    ("互斥锁", "sync.Mutex"),
-    ("rwmutex", "sync.RWMutex"),
-    ("读写锁", "sync.RWMutex"),
-    ("waitgroup", "sync.WaitGroup"),
-    ("等待组", "sync.WaitGroup"),
-    ("条件变量", "sync.Cond"),
-    ("原子操作", "atomic"),
-    ("占位符", "_"),
-    ("空白标识符", "_"),
-    ("blank identifier", "_"),
-    ("反射", "reflect"),
-    ("reflection", "reflect"),
-    ("struct tag", go::STRUCT_TAG),
-    ("struct tags", go::STRUCT_TAG),
-    ("结构体标签", go::STRUCT_TAG),
-    ("多路复用", "select"),
-    ("延迟调用", "defer"),
-    ("接口", "interface"),
-    ("上下文", "context"),
-];
-
-impl Default for Aliases {
-    fn default() -> Self {
-        Aliases::with(&[])
-    }
-}
-
-impl Aliases {
-    /// The built-in table plus `extra` (word -> key), the extra entries winning.
-    pub fn with(extra: &[(String, String)]) -> Self {
-        let mut map: Vec<(String, String)> = BUILTIN_ALIASES
-            .iter()
-            .map(|(a, k)| (a.to_string(), k.to_string()))
-            .collect();
-        for (w, k) in extra {
-            let w = w.to_lowercase();
-            if w.trim().is_empty() {
-                continue;
-            }
-            map.retain(|(x, _)| *x != w);
-            map.push((w, k.clone()));
-        }
-        let matcher = aho_corasick::AhoCorasick::builder()
-            .ascii_case_insensitive(true)
-            .build(map.iter().map(|(w, _)| w.as_str()))
-            .ok();
-        Aliases { map, matcher }
-    }
-
-    /// (key, the matched word's length in characters, the word) for every alias in `text`. ASCII aliases
-    /// match whole words, case-insensitively; others match anywhere.
-    fn find(&self, text: &str) -> Vec<(&str, usize, &str)> {
-        let mut out: Vec<(&str, usize, &str)> = Vec::new();
-        let Some(matcher) = &self.matcher else {
-            return out;
-        };
-        let edge = |c: Option<char>| {
-            c.is_none_or(|c| !(c.is_ascii_alphanumeric() || c == '_' || c == '-'))
-        };
-        for m in matcher.find_overlapping_iter(text) {
-            let (word, key) = &self.map[m.pattern().as_usize()];
-            // ASCII aliases match whole words only
-            let whole =
-                edge(text[..m.start()].chars().next_back()) && edge(text[m.end()..].chars().next());
-            if word.is_ascii() && !whole {
-                continue;
-            }
-            if !out.iter().any(|(k, _, _)| k == key) {
-                out.push((key, word.chars().count(), word));
-            }
-        }
-        out
-    }
-}
+pub use crate::glossary::Aliases;
 
 /// Bounds of what a card carries.
 const EXCERPT_MAX_BYTES: usize = 800;
@@ -328,11 +242,25 @@ enum Block {
     Code { line: u32, lang: String },
 }
 
-/// Parses a note's text. `title` names the level-0 section (usually the file name).
+/// What a section's heading holds, kept until the whole note is read: its keys depend on what
+/// the section's code uses and on the headings above it.
+#[derive(Default)]
+struct Head {
+    text: String,
+    /// The heading's inline code spans.
+    code: Vec<String>,
+}
+
+/// Parses a note's text. `title` names the level-0 section: the note's path relative to its
+/// folder (`channel/close.md`), whose words are the note's title keys.
 pub fn parse(text: &str, title: &str, aliases: &Aliases, limits: Limits) -> Result<Note, Skip> {
     let started = Instant::now();
-    let repaired = repair_fences(text);
-    let text: &str = &repaired;
+    let fenced = repair_fences(text);
+    let admonitions = match repair_admonitions(&fenced) {
+        Cow::Owned(s) => Some(s),
+        Cow::Borrowed(_) => None,
+    };
+    let text: &str = admonitions.as_deref().unwrap_or(&fenced);
     let mut lines = LineCounter::new(text);
     let mut opts = Options::empty();
     opts.insert(Options::ENABLE_YAML_STYLE_METADATA_BLOCKS);
@@ -352,8 +280,12 @@ pub fn parse(text: &str, title: &str, aliases: &Aliases, limits: Limits) -> Resu
         has_content: false,
         answers: false,
     }];
+    let mut heads: Vec<Head> = vec![Head::default()];
+    // names the section's code uses (snippets, inline code, qualified names in prose): the
+    // evidence that a word of its heading means Go
+    let mut evidence: Vec<Vec<Arc<str>>> = vec![Vec::new()];
     let mut stack: Vec<u32> = vec![0]; // open sections, outermost first
-    let mut front_keys: Vec<String> = Vec::new();
+    let mut front = FrontMatter::default();
     let mut in_metadata = false;
     let mut block: Option<Block> = None;
     let mut depth = 0usize; // block nesting below the section
@@ -362,13 +294,18 @@ pub fn parse(text: &str, title: &str, aliases: &Aliases, limits: Limits) -> Resu
     let mut items: Vec<(u32, Range<usize>, usize)> = Vec::new();
     let mut item_names: Vec<Arc<str>> = Vec::new();
     let mut para_names: Vec<Arc<str>> = Vec::new();
+    let mut para_start: Option<usize> = None;
     // What the last section (the one text goes to) gathers, kept here and moved into it at
     // the next heading with no spare capacity: one allocation each instead of a regrowth per
     // paragraph.
     let mut excerpt = String::new();
     let mut keys: Vec<Key> = Vec::new();
     let mut snippets: Vec<Snippet> = Vec::new();
+    // names the current section's own Go snippets use: a name its prose mentions and its code
+    // shows is what the section is about
+    let mut shown: Vec<Arc<str>> = Vec::new();
     let mut block_text = String::new(); // the heading's text, or the code block's
+    let mut head_code: Vec<String> = Vec::new();
     let mut comment = String::new(); // HTML in a heading
 
     for (n, (event, range)) in parser.enumerate() {
@@ -380,13 +317,14 @@ pub fn parse(text: &str, title: &str, aliases: &Aliases, limits: Limits) -> Resu
         match event {
             Event::Start(Tag::MetadataBlock(_)) => in_metadata = true,
             Event::End(TagEnd::MetadataBlock(_)) => in_metadata = false,
-            Event::Text(t) if in_metadata => front_keys.extend(front_matter_keys(&t)),
+            Event::Text(t) if in_metadata => front.read(&t),
             Event::Start(Tag::Heading { level, .. }) => {
                 block = Some(Block::Heading {
                     line: lines.line_of(range.start),
                     level: level_num(level),
                 });
                 block_text.clear();
+                head_code.clear();
                 comment.clear();
             }
             Event::End(TagEnd::Heading(_)) => {
@@ -398,11 +336,16 @@ pub fn parse(text: &str, title: &str, aliases: &Aliases, limits: Limits) -> Resu
                     }
                     let parent = *stack.last().unwrap_or(&0);
                     let htext = block_text.trim().to_string();
+                    promote_shown(&mut keys, &mut shown);
                     settle(&mut sections, &mut excerpt, &mut keys, &mut snippets);
-                    heading_keys(&htext, aliases, &mut keys);
                     for k in comment_keys(&comment) {
                         push_key(&mut keys, Key::new(intern(&k), Source::Explicit, 100, None));
                     }
+                    heads.push(Head {
+                        text: htext.clone(),
+                        code: std::mem::take(&mut head_code),
+                    });
+                    evidence.push(Vec::new());
                     sections.push(Section {
                         title: htext,
                         level,
@@ -442,13 +385,31 @@ pub fn parse(text: &str, title: &str, aliases: &Aliases, limits: Limits) -> Resu
             Event::End(TagEnd::CodeBlock) => {
                 if let Some(Block::Code { line, lang }) = block.take() {
                     let code = &block_text;
+                    // untagged blocks (indented code, a bare fence) count as Go when they read
+                    // like it
+                    let lang = if lang.is_empty() && looks_like_go(code) {
+                        "go".to_string()
+                    } else {
+                        lang
+                    };
                     let is_go = lang == "go";
                     if is_go {
-                        // a weak key answers only for a qualified name (see lookup), so only
-                        // those are kept: `fmt.Println`, `sync.Mutex.Lock`
-                        for name in go::scan_qualified(code) {
-                            if !keys.iter().any(|k| *k.name == *name) {
+                        let ev = evidence.last_mut().expect("one per section");
+                        for name in go::scan_names(code) {
+                            // a weak key answers only for a qualified name (see lookup), so
+                            // only those become keys: `fmt.Println`, `sync.Mutex.Lock`
+                            if name.contains('.')
+                                && !name.contains(' ')
+                                && !keys.iter().any(|k| *k.name == *name)
+                            {
                                 keys.push(Key::new(intern(&name), Source::Snippet, 0, None));
+                            }
+                            let name = intern(&name);
+                            if !shown.contains(&name) {
+                                shown.push(Arc::clone(&name));
+                            }
+                            if !ev.contains(&name) {
+                                ev.push(name);
                             }
                         }
                     }
@@ -463,8 +424,12 @@ pub fn parse(text: &str, title: &str, aliases: &Aliases, limits: Limits) -> Resu
                     });
                 }
             }
-            Event::Text(t) | Event::Code(t) if matches!(block, Some(Block::Heading { .. })) => {
+            Event::Text(t) if matches!(block, Some(Block::Heading { .. })) => {
                 block_text.push_str(&t);
+            }
+            Event::Code(t) if matches!(block, Some(Block::Heading { .. })) => {
+                block_text.push_str(&t);
+                head_code.push(t.to_string());
             }
             Event::Html(t) | Event::InlineHtml(t)
                 if matches!(block, Some(Block::Heading { .. })) =>
@@ -480,8 +445,10 @@ pub fn parse(text: &str, title: &str, aliases: &Aliases, limits: Limits) -> Resu
                     append_excerpt(&mut excerpt, src);
                 }
                 depth += 1;
-                if matches!(tag, Tag::Item) {
-                    items.push((lines.line_of(range.start), range, item_names.len()));
+                match tag {
+                    Tag::Item => items.push((lines.line_of(range.start), range, item_names.len())),
+                    Tag::Paragraph if items.is_empty() => para_start = Some(range.start),
+                    _ => {}
                 }
             }
             Event::End(tag) => {
@@ -492,14 +459,24 @@ pub fn parse(text: &str, title: &str, aliases: &Aliases, limits: Limits) -> Resu
                             if item_names.len() <= from {
                                 continue;
                             }
+                            let item = text.get(src).unwrap_or("");
                             let focus = Arc::new(Focus {
-                                text: first_lines(text.get(src).unwrap_or(""), 6),
+                                text: first_lines(item, 6),
                                 line,
                             });
+                            let ev = evidence.last_mut().expect("one per section");
                             for name in item_names.drain(from..) {
+                                let source = if leads_with(item, &name) {
+                                    Source::Prose
+                                } else {
+                                    Source::Mention
+                                };
+                                if !ev.iter().any(|e| **e == *name) {
+                                    ev.push(Arc::clone(&name));
+                                }
                                 push_key(
                                     &mut keys,
-                                    Key::new(name, Source::Prose, 0, Some(Arc::clone(&focus))),
+                                    Key::new(name, source, 0, Some(Arc::clone(&focus))),
                                 );
                             }
                         }
@@ -507,8 +484,21 @@ pub fn parse(text: &str, title: &str, aliases: &Aliases, limits: Limits) -> Resu
                     TagEnd::Paragraph | TagEnd::TableCell | TagEnd::BlockQuote(_)
                         if items.is_empty() =>
                     {
+                        let para = para_start
+                            .take()
+                            .and_then(|s| text.get(s..range.end))
+                            .unwrap_or("");
+                        let ev = evidence.last_mut().expect("one per section");
                         for name in para_names.drain(..) {
-                            push_key(&mut keys, Key::new(name, Source::Prose, 0, None));
+                            let source = if leads_with(para, &name) {
+                                Source::Prose
+                            } else {
+                                Source::Mention
+                            };
+                            if !ev.iter().any(|e| **e == *name) {
+                                ev.push(Arc::clone(&name));
+                            }
+                            push_key(&mut keys, Key::new(name, source, 0, None));
                         }
                     }
                     _ => {}
@@ -527,6 +517,7 @@ pub fn parse(text: &str, title: &str, aliases: &Aliases, limits: Limits) -> Resu
             _ => {}
         }
     }
+    promote_shown(&mut keys, &mut shown);
     settle(&mut sections, &mut excerpt, &mut keys, &mut snippets);
     // section ends: the next heading of the same or a higher level
     let total = u32::try_from(lines.line_count()).unwrap_or(u32::MAX);
@@ -538,19 +529,13 @@ pub fn parse(text: &str, title: &str, aliases: &Aliases, limits: Limits) -> Resu
             .map_or(total, |s| s.line);
         sections[i].end_line = end.max(sections[i].line + 1);
     }
-    if !front_keys.is_empty() {
-        let target = if sections.len() > 1 { 1 } else { 0 };
-        for k in front_keys {
-            push_key(
-                &mut sections[target].keys,
-                Key::new(intern(&k), Source::Explicit, 100, None),
-            );
-        }
+    for s in &mut sections {
+        s.has_content = has_prose(&s.excerpt) || s.snippets.iter().any(Snippet::is_go);
     }
+    let topic = heading_and_title_keys(&mut sections, &heads, &mut evidence, &front, aliases);
     for s in &mut sections {
         s.keys
             .sort_by(|a, b| b.source.cmp(&a.source).then_with(|| a.name.cmp(&b.name)));
-        s.has_content = !s.excerpt.trim().is_empty() || s.snippets.iter().any(Snippet::is_go);
         s.answers = s.has_content;
         // notes stay in memory for the whole session: no spare capacity
         s.excerpt.shrink_to_fit();
@@ -574,7 +559,56 @@ pub fn parse(text: &str, title: &str, aliases: &Aliases, limits: Limits) -> Resu
         sections,
         bytes: text.len(),
         lines: total,
+        topic,
     })
+}
+
+/// What front matter says of a note: explicit keys, and its title and tags.
+#[derive(Default)]
+struct FrontMatter {
+    keys: Vec<String>,
+    /// `title:` and `tags:` values, one text.
+    title: String,
+}
+
+impl FrontMatter {
+    fn read(&mut self, yaml: &str) {
+        self.keys.extend(front_matter_keys(yaml));
+        let mut in_tags = false;
+        for line in yaml.lines() {
+            let t = line.trim();
+            let value = |rest: &str| {
+                rest.trim()
+                    .trim_matches(['[', ']', '"', '\''])
+                    .replace([',', '"', '\''], " ")
+            };
+            if let Some(rest) = t.strip_prefix("title:") {
+                self.title.push_str(&value(rest));
+                self.title.push(' ');
+                in_tags = false;
+            } else if let Some(rest) = t.strip_prefix("tags:") {
+                self.title.push_str(&value(rest));
+                self.title.push(' ');
+                in_tags = rest.trim().is_empty();
+            } else if in_tags && t.starts_with("- ") {
+                self.title.push_str(&value(&t[2..]));
+                self.title.push(' ');
+            } else if !t.is_empty() {
+                in_tags = false;
+            }
+        }
+    }
+}
+
+/// A name the section's prose mentions in passing and its own Go code uses is what the section
+/// shows: the mention becomes a prose key. Clears `shown` for the next section.
+fn promote_shown(keys: &mut [Key], shown: &mut Vec<Arc<str>>) {
+    for k in keys.iter_mut() {
+        if k.source == Source::Mention && shown.contains(&k.name) {
+            k.source = Source::Prose;
+        }
+    }
+    shown.clear();
 }
 
 /// Moves what the last section gathered into it, exactly sized; the buffers stay for the next.
@@ -760,48 +794,360 @@ fn heading_len(text: &str) -> usize {
         .max(1)
 }
 
-/// Adds a heading's keys to `keys` (empty: the heading starts a section).
-fn heading_keys(text: &str, aliases: &Aliases, keys: &mut Vec<Key>) {
-    let len = heading_len(text) as f32;
-    for (w, _) in words(text) {
-        // package names are lowercase: `Sync` in a title is `sync`
-        let lower = if w.bytes().any(|b| b.is_ascii_uppercase()) {
-            Cow::Owned(w.to_ascii_lowercase())
-        } else {
-            Cow::Borrowed(w)
-        };
-        let name = if is_qualified(w) || w == "<-" || w == "_" {
-            Some(w)
-        } else if lower == "go" || lower == "golang" {
-            None // the language's name, far more often than the statement
-        } else if go::is_keyword(w) || go::is_builtin(w) {
-            Some(w)
-        } else if go::is_std_package(&lower) {
-            Some(&*lower)
-        } else {
-            None
-        };
-        if let Some(name) = name {
-            // ASCII words: bytes are characters
-            let purity = percent(w.bytes().filter(|c| *c != b'.').count() as f32 / len);
-            push_key(keys, Key::new(intern(name), Source::Heading, purity, None));
+/// Most names a section's evidence holds; a huge note stops gathering there.
+const MAX_EVIDENCE: usize = 1024;
+
+/// Keys from headings and from the note's title, once the whole note is read. Each section's
+/// evidence is widened to its subtree first (a `## Channels` whose code lives in its
+/// subsections is still about channels); headings are read top-down, so a heading's context
+/// (the keys of the headings above it and the note's title) is known when it is read.
+/// Returns the note's topic.
+fn heading_and_title_keys(
+    sections: &mut [Section],
+    heads: &[Head],
+    evidence: &mut [Vec<Arc<str>>],
+    front: &FrontMatter,
+    aliases: &Aliases,
+) -> Vec<Arc<str>> {
+    for i in (1..sections.len()).rev() {
+        let p = sections[i].parent.unwrap_or(0) as usize;
+        if p >= i {
+            continue;
+        }
+        let (head, tail) = evidence.split_at_mut(i);
+        for name in &tail[0] {
+            if head[p].len() < MAX_EVIDENCE && !head[p].iter().any(|e| **e == **name) {
+                head[p].push(Arc::clone(name));
+            }
         }
     }
-    for (key, chars, word) in aliases.find(text) {
+    // where the note's topic is written: its path, its front matter, a heading that opens it
+    let path = sections[0].title.replace('_', " ");
+    let (folder, stem) = match path.rsplit_once('/') {
+        Some((dir, file)) => (dir.rsplit('/').next().unwrap_or(""), file),
+        None => ("", path.as_str()),
+    };
+    let stem = stem
+        .strip_suffix(".md")
+        .or_else(|| stem.strip_suffix(".markdown"))
+        .unwrap_or(stem);
+    let generic = matches!(
+        stem.to_ascii_lowercase().as_str(),
+        "readme" | "index" | "_index" | "main" | "home"
+    );
+    let opening = sections.len() > 1 && !sections[0].has_content;
+    let mut sources: Vec<&str> = Vec::new();
+    if generic {
+        sources.push(folder);
+    } else {
+        sources.push(stem);
+    }
+    sources.push(&front.title);
+    if opening {
+        sources.push(&heads[1].text);
+    }
+    // a word written in two of those places is the topic, whatever else it means
+    let mut file_evidence = evidence[0].clone();
+    let mut seen: Vec<String> = Vec::new();
+    for (k, src) in sources.iter().enumerate() {
+        let mut mine: Vec<String> = words(src).map(|(w, _)| w.to_ascii_lowercase()).collect();
+        mine.sort();
+        mine.dedup();
+        for w in mine {
+            if seen.contains(&w) && !file_evidence.iter().any(|e| **e == *w) {
+                file_evidence.push(intern(&w));
+            }
+            if k + 1 < sources.len() {
+                seen.push(w);
+            }
+        }
+    }
+    let mut title_keys: Vec<Key> = Vec::new();
+    for src in &sources[..sources.len() - usize::from(opening)] {
+        heading_keys(
+            src,
+            &[],
+            aliases,
+            &file_evidence,
+            &[],
+            Source::Title,
+            &mut title_keys,
+        );
+    }
+    let mut topic: Vec<Arc<str>> = title_keys.iter().map(|k| Arc::clone(&k.name)).collect();
+    for i in 1..sections.len() {
+        let mut context: Vec<Arc<str>> = topic.clone();
+        let mut cur = sections[i].parent;
+        while let Some(p) = cur.filter(|&p| p > 0) {
+            for k in &sections[p as usize].keys {
+                if k.source >= Source::Title && !context.contains(&k.name) {
+                    context.push(Arc::clone(&k.name));
+                }
+            }
+            cur = sections[p as usize].parent;
+        }
+        let ev: &[Arc<str>] = if i == 1 && opening {
+            &file_evidence
+        } else {
+            &evidence[i]
+        };
+        let mut keys = std::mem::take(&mut sections[i].keys);
+        let head = &heads[i];
+        heading_keys(
+            &head.text,
+            &head.code,
+            aliases,
+            ev,
+            &context,
+            Source::Heading,
+            &mut keys,
+        );
+        sections[i].keys = keys;
+        if i == 1 && opening {
+            for k in &sections[1].keys {
+                if k.source >= Source::Title && !topic.contains(&k.name) {
+                    topic.push(Arc::clone(&k.name));
+                }
+            }
+        }
+    }
+    let target = if sections.len() > 1 && !sections[0].has_content {
+        1
+    } else {
+        0
+    };
+    for k in &front.keys {
+        push_key(
+            &mut sections[target].keys,
+            Key::new(intern(k), Source::Explicit, 100, None),
+        );
+    }
+    for k in title_keys {
+        push_key(&mut sections[target].keys, k);
+    }
+    topic
+}
+
+/// Whether the names a section's code uses speak for `name`: the name itself, or for a
+/// package or type, a member of it (`sync.Once` speaks for `sync`); `<-` speaks for `chan`.
+fn has_evidence(ev: &[Arc<str>], name: &str) -> bool {
+    ev.iter().any(|e| {
+        **e == *name
+            || (e.len() > name.len() && e.starts_with(name) && e.as_bytes()[name.len()] == b'.')
+            || (name == "chan" && &**e == "<-")
+    })
+}
+
+/// Go words that are also everyday English: they key a section only when its code (or a code
+/// span in the heading) uses them. `chan`, `defer` and `fallthrough` mean nothing else.
+fn needs_evidence(word: &str) -> bool {
+    !matches!(word, "chan" | "defer" | "fallthrough" | "_" | "<-") && !word.contains('.')
+}
+
+/// `word` and the words it may be inflected from: `panics`, `panicking` -> `panic`; `closing`
+/// -> `close`; `mapping` -> `map`; `interfaces` -> `interface`.
+fn word_forms(word: &str) -> Vec<String> {
+    let mut out = vec![word.to_string()];
+    if word.len() < 4 {
+        return out;
+    }
+    let mut stems: Vec<&str> = Vec::new();
+    if let Some(b) = word.strip_suffix("ing").or_else(|| word.strip_suffix("ed")) {
+        stems.push(b);
+    }
+    if let Some(b) = word.strip_suffix("es") {
+        stems.push(b);
+    }
+    if let Some(b) = word.strip_suffix('s') {
+        stems.push(b);
+    }
+    for b in stems {
+        if b.len() < 2 {
+            continue;
+        }
+        out.push(b.to_string());
+        out.push(format!("{b}e"));
+        let bytes = b.as_bytes();
+        // `mapping` -> `map`, `panicking` -> `panic`
+        if bytes.len() >= 3 && bytes[bytes.len() - 1] == bytes[bytes.len() - 2] {
+            out.push(b[..b.len() - 1].to_string());
+        }
+        if let Some(c) = b.strip_suffix("ck") {
+            out.push(format!("{c}c"));
+        }
+    }
+    out
+}
+
+/// The Go name a word of a heading (or title) stands for, if any: a qualified name as written
+/// (its member capitalised when a note lowercases it: `strings.join`), a keyword, builtin or
+/// package (with evidence where it is also English), or a member written bare, qualified by the
+/// section's code (`### Mutex` over code using `sync.Mutex`) or its context (`## Copy` under a
+/// heading about package `io`).
+fn heading_word(word: &str, code: bool, ev: &[Arc<str>], context: &[Arc<str>]) -> Option<String> {
+    if is_qualified(word) {
+        return Some(fix_case(word));
+    }
+    if word == "<-" || word == "_" {
+        return Some(word.to_string());
+    }
+    let lower = word.to_ascii_lowercase();
+    if lower == "go" || lower == "golang" {
+        return None; // the language's name, far more often than the statement
+    }
+    for form in word_forms(&lower) {
+        let form = form.as_str();
+        if go::is_keyword(form) || go::is_builtin(form) || matches!(form, "error" | "any") {
+            let ok = code
+                || !needs_evidence(form)
+                || has_evidence(ev, form)
+                || has_evidence(ev, &lower);
+            return ok.then(|| form.to_string());
+        }
+        if go::is_std_package(form) {
+            let ok = code || has_evidence(ev, form) || context.iter().any(|c| **c == *form);
+            if ok {
+                return Some(form.to_string());
+            }
+            break;
+        }
+    }
+    member_word(word, ev, context)
+}
+
+/// A member written bare in a heading, qualified by what the section's code uses or by the
+/// packages and types of its context.
+fn member_word(word: &str, ev: &[Arc<str>], context: &[Arc<str>]) -> Option<String> {
+    let b = word.as_bytes();
+    if b.len() < 2 || !b[0].is_ascii_alphabetic() || word.contains('.') {
+        return None;
+    }
+    let lower_ok = b.len() >= 4; // `## mutex` over code using `sync.Mutex`
+    let last = |n: &str| n.rsplit('.').next().map(str::to_string);
+    if let Some(n) = ev.iter().find(|n| {
+        n.contains('.')
+            && !n.contains(' ')
+            && last(n).is_some_and(|l| {
+                l == word || (lower_ok && b[0].is_ascii_lowercase() && l.eq_ignore_ascii_case(word))
+            })
+    }) {
+        return Some(n.to_string());
+    }
+    if !b[0].is_ascii_uppercase() {
+        return None;
+    }
+    context
+        .iter()
+        .filter(|c| !c.contains(' '))
+        .find_map(|c| {
+            let pkg = c.split('.').next().unwrap_or("");
+            if !go::is_std_package(pkg) {
+                return None;
+            }
+            Some(format!("{c}.{word}"))
+        })
+}
+
+/// `strings.join` -> `strings.Join`: notes lowercase exported names of standard packages.
+fn fix_case(word: &str) -> String {
+    let mut parts = word.split('.');
+    let pkg = parts.next().unwrap_or("");
+    if !go::is_std_package(pkg) {
+        return word.to_string();
+    }
+    let mut out = pkg.to_string();
+    for (i, p) in parts.enumerate() {
+        out.push('.');
+        let mut cs = p.chars();
+        match cs.next() {
+            Some(c) if i < 2 => {
+                out.push(c.to_ascii_uppercase());
+                out.push_str(cs.as_str());
+            }
+            _ => out.push_str(p),
+        }
+    }
+    out
+}
+
+/// Adds a heading's (or title's) keys to `keys`: Go names among its words (see
+/// [`heading_word`]), then glossary words. `code` holds the heading's code spans: a word in
+/// one is Go whatever else it means. `source` is `Heading` or `Title`.
+fn heading_keys(
+    text: &str,
+    code: &[String],
+    aliases: &Aliases,
+    ev: &[Arc<str>],
+    context: &[Arc<str>],
+    source: Source,
+    keys: &mut Vec<Key>,
+) {
+    let len = heading_len(text) as f32;
+    for (w, _) in words(text) {
+        let in_code = code.iter().any(|c| words(c).any(|(x, _)| x == w));
+        if let Some(name) = heading_word(w, in_code, ev, context) {
+            // ASCII words: bytes are characters
+            let purity = percent(w.bytes().filter(|c| *c != b'.').count() as f32 / len);
+            push_key(keys, Key::new(intern(&name), source, purity, None));
+        }
+    }
+    let alias_source = if source == Source::Title {
+        Source::Title
+    } else {
+        Source::Alias
+    };
+    for m in aliases.find(text) {
         // `struct tag` is one concept, not the keyword `struct`
-        if word.contains(' ') {
-            keys.retain(|k| k.source != Source::Heading || !word.split(' ').any(|w| *w == *k.name));
+        if m.word.contains(' ') {
+            keys.retain(|k| k.source != source || !m.word.split(' ').any(|w| *w == *k.name));
+        }
+        if m.needs_evidence && !has_evidence(ev, m.key) && !has_evidence(ev, m.word) {
+            continue;
         }
         push_key(
             keys,
             Key::new(
-                intern(key),
-                Source::Alias,
-                percent(chars as f32 / len),
+                intern(m.key),
+                alias_source,
+                percent(m.chars as f32 / len),
                 None,
             ),
         );
     }
+}
+
+/// Whether an untagged code block reads like Go.
+fn looks_like_go(code: &str) -> bool {
+    ["func ", ":= ", "package ", "fmt.", "go func", "chan ", "<-", "defer ", "struct {"]
+        .iter()
+        .any(|m| code.contains(m))
+}
+
+/// Whether an excerpt says something: not only images, links to images or HTML.
+fn has_prose(excerpt: &str) -> bool {
+    excerpt.lines().any(|l| {
+        let t = l.trim();
+        !t.is_empty() && !t.starts_with("![") && !t.starts_with("<img") && !t.starts_with("<p")
+    })
+}
+
+/// Whether a list item's or paragraph's text starts with `name` (after list markers, numbering
+/// and emphasis): the item is about the name, not a passing mention.
+fn leads_with(src: &str, name: &str) -> bool {
+    let t = src.trim_start_matches(|c: char| {
+        c.is_whitespace()
+            || c.is_ascii_digit()
+            || matches!(
+                c,
+                '-' | '*' | '+' | '.' | ')' | '、' | '>' | '`' | '_' | '[' | '(' | '#' | '|'
+            )
+    });
+    if t.starts_with(name) {
+        return true;
+    }
+    // `Gosched()` written for `runtime.Gosched`
+    name.rsplit_once('.')
+        .is_some_and(|(_, member)| member.len() > 2 && t.starts_with(member))
 }
 
 /// Names in prose, added to `out` (interned, once each). In inline code every Go name counts;
@@ -1022,6 +1368,48 @@ fn indent_of(line: &str) -> usize {
         }
     }
     indent
+}
+
+/// MkDocs admonitions (`!!! note "Title"`, `???+ info "TL;DR"`) hold their body indented by
+/// four columns, which CommonMark reads as indented code: the marker line is blanked and the
+/// body moved to the margin, so it reads as the prose it is. Lines keep their numbers.
+fn repair_admonitions(text: &str) -> Cow<'_, str> {
+    let marker = |l: &str| {
+        let t = l.trim_end();
+        (t.starts_with("!!! ") || t.starts_with("??? ") || t.starts_with("???+ "))
+            && t.len() > 4
+    };
+    if !(text.contains("!!! ") || text.contains("??? ") || text.contains("???+ ")) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut inside = false;
+    let mut changed = false;
+    for l in text.split_inclusive('\n') {
+        if marker(l) {
+            inside = true;
+            changed = true;
+            out.push_str(if l.ends_with('\n') { "\n" } else { "" });
+            continue;
+        }
+        if inside {
+            if l.trim().is_empty() {
+                out.push_str(l);
+                continue;
+            }
+            if let Some(body) = l.strip_prefix("    ").or_else(|| l.strip_prefix('\t')) {
+                out.push_str(body);
+                continue;
+            }
+            inside = false;
+        }
+        out.push_str(l);
+    }
+    if changed {
+        Cow::Owned(out)
+    } else {
+        Cow::Borrowed(text)
+    }
 }
 
 /// Notes are often written in editors that read fences leniently: a fence opened inside a list
