@@ -3,7 +3,8 @@
 //! The pure core (no protocol, no async runtime, no file IO), in reading order:
 //! [`text`] counts columns, [`notes`] turns Markdown into sections with keys, [`go`] finds the
 //! Go name at a spot of a source file, [`index`] files every note's sections under their keys,
-//! and [`lookup`] turns a name into a card, completion items and locations.
+//! and [`lookup`] turns a name into a card, completion items and locations. [`stdapi`] is the Go
+//! standard library's exported API, compiled in.
 //! The edges: [`load`] is the only file IO (walking, reading and watching note folders), and
 //! [`lsp`] is the only code that knows the Language Server Protocol.
 
@@ -13,6 +14,7 @@ pub mod hash;
 pub mod index;
 pub mod lookup;
 pub mod notes;
+pub mod stdapi;
 pub mod text;
 
 pub mod load;
