@@ -14,6 +14,7 @@ use std::time::{Duration, Instant};
 use pulldown_cmark::{CodeBlockKind, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 
 use crate::go;
+use crate::stdapi;
 use crate::text::LineCounter;
 
 /// Where a key came from; the order is the ranking order.
@@ -1004,7 +1005,7 @@ fn heading_word(word: &str, code: bool, ev: &[Arc<str>], context: &[Arc<str>]) -
                 || has_evidence(ev, &lower);
             return ok.then(|| form.to_string());
         }
-        if go::is_std_package(form) {
+        if is_std_package(form) {
             let ok = code || has_evidence(ev, form) || context.iter().any(|c| **c == *form);
             if ok {
                 return Some(form.to_string());
@@ -1033,26 +1034,52 @@ fn member_word(word: &str, ev: &[Arc<str>], context: &[Arc<str>]) -> Option<Stri
     }) {
         return Some(n.to_string());
     }
-    if !b[0].is_ascii_uppercase() {
+    let cap: Cow<'_, str> = if b[0].is_ascii_uppercase() {
+        Cow::Borrowed(word)
+    } else if lower_ok {
+        let mut c = word.to_string();
+        c[..1].make_ascii_uppercase();
+        Cow::Owned(c)
+    } else {
         return None;
+    };
+    let cap = &*cap;
+    // a member of a package or type above it, as the standard library has it
+    for c in context.iter().filter(|c| !c.contains(' ')) {
+        let mut parts = c.split('.');
+        let pkg = parts.next().unwrap_or("");
+        if !stdapi::is_package(pkg) {
+            continue;
+        }
+        if let Some(ty) = parts.next() {
+            if stdapi::type_member(pkg, ty, cap).is_some() {
+                return Some(format!("{pkg}.{ty}.{cap}"));
+            }
+        }
+        if stdapi::member(pkg, cap).is_some() {
+            return Some(format!("{pkg}.{cap}"));
+        }
     }
+    // a method or field of the one type of such a package that has it
     context
         .iter()
-        .filter(|c| !c.contains(' '))
-        .find_map(|c| {
-            let pkg = c.split('.').next().unwrap_or("");
-            if !go::is_std_package(pkg) {
-                return None;
-            }
-            Some(format!("{c}.{word}"))
+        .filter(|c| !c.contains('.') && !c.contains(' '))
+        .find_map(|pkg| match stdapi::types_with_member(pkg, cap).as_slice() {
+            [one] => Some(format!("{pkg}.{}.{cap}", one.name)),
+            _ => None,
         })
+}
+
+/// A standard package's name: the common ones without a table lookup.
+fn is_std_package(word: &str) -> bool {
+    go::is_std_package(word) || stdapi::is_package(word)
 }
 
 /// `strings.join` -> `strings.Join`: notes lowercase exported names of standard packages.
 fn fix_case(word: &str) -> String {
     let mut parts = word.split('.');
     let pkg = parts.next().unwrap_or("");
-    if !go::is_std_package(pkg) {
+    if !is_std_package(pkg) {
         return word.to_string();
     }
     let mut out = pkg.to_string();
@@ -1244,7 +1271,7 @@ fn plain_names(text: &str, add: &mut impl FnMut(&str)) {
                 let w = &text[r];
                 if is_qualified(w) {
                     let first = w.split('.').next().unwrap_or("");
-                    if go::is_std_package(first) || first == "cmd" {
+                    if is_std_package(first) || first == "cmd" {
                         add(w);
                     }
                 }
@@ -1480,7 +1507,7 @@ mod tests {
         for (w, end) in words(text) {
             let name = if is_qualified(w) {
                 let first = w.split('.').next().unwrap_or("");
-                (go::is_std_package(first) || first == "cmd").then(|| w.to_string())
+                (is_std_package(first) || first == "cmd").then(|| w.to_string())
             } else if go::is_builtin(w) {
                 (text[end..].starts_with('(') || matches!(w, "panic" | "recover"))
                     .then(|| w.to_string())

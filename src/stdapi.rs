@@ -138,6 +138,29 @@ pub fn type_member(pkg: &str, type_name: &str, name: &str) -> Option<TypeMember>
         .find_map(|&p| t.type_member_in(p, type_name, name, 0))
 }
 
+/// The exported types of `pkg` (a last segment or a full path) that have a method or field
+/// called `name`: `Format` in `time` → `time.Time` (and `time.Month`'s `String` for `String`).
+pub fn types_with_member(pkg: &str, name: &str) -> Vec<TypeName> {
+    let t = table();
+    let mut out = Vec::new();
+    for &p in t.packages_of(pkg) {
+        let package = &t.packages[p];
+        for n in &package.names {
+            if !matches!(n.kind, Kind::Type { .. }) {
+                continue;
+            }
+            let run = &t.members[n.members.start as usize..n.members.end as usize];
+            if run.binary_search_by(|m| m.name.cmp(name)).is_ok() {
+                out.push(TypeName {
+                    package: package.path,
+                    name: n.name,
+                });
+            }
+        }
+    }
+    out
+}
+
 /// Every std type called `name`, sorted by package path: `Mutex` → `sync.Mutex`; `Reader` →
 /// `bufio.Reader`, `bytes.Reader`, `compress/flate.Reader`, …. Empty for no std type.
 pub fn types_named(name: &str) -> &'static [TypeName] {
@@ -517,6 +540,23 @@ fn parse_part(line: &'static str) -> Option<Part> {
         _ => return None,
     };
     Some(Part { name, kind })
+}
+
+#[cfg(test)]
+mod member_search_tests {
+    use super::*;
+
+    #[test]
+    fn types_found_by_member() {
+        let names = |pkg: &str, m: &str| -> Vec<String> {
+            types_with_member(pkg, m).iter().map(|t| t.to_string()).collect()
+        };
+        assert_eq!(names("time", "Format"), ["time.Time"]);
+        assert_eq!(names("sync", "Broadcast"), ["sync.Cond"]);
+        assert!(names("sync", "Lock").contains(&"sync.Mutex".to_string()));
+        assert!(names("time", "NoSuchMember").is_empty());
+        assert!(names("errgroup", "Go").is_empty());
+    }
 }
 
 #[cfg(test)]
