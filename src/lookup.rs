@@ -152,17 +152,28 @@ pub fn resolve<'i>(
     limit: usize,
 ) -> Option<(String, Vec<&'i Hit>)> {
     let keys = answering_keys(keys);
-    for key in &keys {
+    for (i, key) in keys.iter().enumerate() {
         let hits = index.hits(key);
-        let strong: Vec<&Hit> = hits
+        let mut strong: Vec<&Hit> = hits
             .iter()
             .take_while(|h| h.source >= Source::Prose)
             .filter(|h| h.answers)
-            .take(limit)
             .collect();
-        if !strong.is_empty() {
-            return Some((key.clone(), strong));
+        if strong.is_empty() {
+            continue;
         }
+        if i > 0 {
+            // the receiver type's note that names the member itself first: `t.Stop()` ->
+            // the Timer section that shows Stop
+            let names = |h: &&Hit| {
+                index
+                    .section(h.at())
+                    .is_some_and(|(_, sec)| sec.keys.iter().any(|k| *k.name == *keys[0]))
+            };
+            strong.sort_by_key(|h| !names(h));
+        }
+        strong.truncate(limit);
+        return Some((key.clone(), strong));
     }
     for (i, key) in keys.iter().enumerate() {
         let hits = index.hits(key);

@@ -533,6 +533,16 @@ pub fn parse(text: &str, title: &str, aliases: &Aliases, limits: Limits) -> Resu
     for s in &mut sections {
         s.has_content = has_prose(&s.excerpt) || s.snippets.iter().any(Snippet::is_go);
     }
+    // in a note without Go code, `select` in a code span is SQL's and `map` JavaScript's
+    if !sections.iter().any(|s| s.snippets.iter().any(Snippet::is_go)) {
+        let go_only = |n: &str| n.contains('.') || !needs_evidence(n);
+        for ev in &mut evidence {
+            ev.retain(|n| go_only(n));
+        }
+        for s in &mut sections {
+            s.keys.retain(|k| k.source > Source::Prose || go_only(&k.name));
+        }
+    }
     let topic = heading_and_title_keys(&mut sections, &heads, &mut evidence, &front, aliases);
     for s in &mut sections {
         s.keys
@@ -999,14 +1009,15 @@ fn heading_word(word: &str, code: bool, ev: &[Arc<str>], context: &[Arc<str>]) -
     for form in word_forms(&lower) {
         let form = form.as_str();
         if go::is_keyword(form) || go::is_builtin(form) || matches!(form, "error" | "any") {
-            let ok = code
+            // a code span means Go only as Go spells it: `Select` is C#'s
+            let ok = (code && word == form)
                 || !needs_evidence(form)
                 || has_evidence(ev, form)
                 || has_evidence(ev, &lower);
             return ok.then(|| form.to_string());
         }
         if is_std_package(form) {
-            let ok = code || has_evidence(ev, form) || context.iter().any(|c| **c == *form);
+            let ok = (code && word == form) || has_evidence(ev, form) || context.iter().any(|c| **c == *form);
             if ok {
                 return Some(form.to_string());
             }
