@@ -580,7 +580,10 @@ def score_lsp(cases, names, vaults_dir, binary, spots_by_symbol, goroot_src, job
                 for s in chosen.get(c['symbol'], ([], 0))[0]:
                     spots[(s['file'], s['line'], s['col16'])] = s
         t0 = time.monotonic()
-        cards, ready = hover_session(binary, os.path.join(vaults_dir, n), list(spots.values()))
+        try:
+            cards, ready = hover_session(binary, os.path.join(vaults_dir, n), list(spots.values()))
+        except (RuntimeError, OSError) as e:
+            sys.exit('relevance: gonotes lsp on %s: %s' % (n, e))
         return cards, ready, time.monotonic() - t0
 
     def spots_text(got, kind):
