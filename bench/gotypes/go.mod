@@ -1,0 +1,3 @@
+module gonotes/bench/gotypes
+
+go 1.19
