@@ -995,7 +995,13 @@ fn word_forms(word: &str) -> Vec<String> {
 /// package (with evidence where it is also English), or a member written bare, qualified by the
 /// section's code (`### Mutex` over code using `sync.Mutex`) or its context (`## Copy` under a
 /// heading about package `io`).
-fn heading_word(word: &str, code: bool, ev: &[Arc<str>], context: &[Arc<str>]) -> Option<String> {
+fn heading_word(
+    word: &str,
+    code: bool,
+    go_context: bool,
+    ev: &[Arc<str>],
+    context: &[Arc<str>],
+) -> Option<String> {
     if is_qualified(word) {
         return Some(fix_case(word));
     }
@@ -1011,17 +1017,19 @@ fn heading_word(word: &str, code: bool, ev: &[Arc<str>], context: &[Arc<str>]) -
         if go::is_keyword(form) || go::is_builtin(form) || matches!(form, "error" | "any") {
             // a code span means Go only as Go spells it: `Select` is C#'s
             let ok = (code && word == form)
+                || go_context
                 || !needs_evidence(form)
                 || has_evidence(ev, form)
                 || has_evidence(ev, &lower);
             return ok.then(|| form.to_string());
         }
         if is_std_package(form) {
-            let ok = (code && word == form) || has_evidence(ev, form) || context.iter().any(|c| **c == *form);
+            let ok = (code && word == form)
+                || has_evidence(ev, form)
+                || context.iter().any(|c| **c == *form);
             if ok {
                 return Some(form.to_string());
             }
-            break;
         }
     }
     member_word(word, ev, context)
@@ -1121,9 +1129,14 @@ fn heading_keys(
     keys: &mut Vec<Key>,
 ) {
     let len = heading_len(text) as f32;
+    // a heading that names the language (`Maps in Go`, `说说go语言的select机制`) means Go by
+    // its everyday words
+    let go_context = words(text).any(|(w, _)| {
+        w.eq_ignore_ascii_case("go") || w.eq_ignore_ascii_case("golang")
+    });
     for (w, _) in words(text) {
         let in_code = code.iter().any(|c| words(c).any(|(x, _)| x == w));
-        if let Some(name) = heading_word(w, in_code, ev, context) {
+        if let Some(name) = heading_word(w, in_code, go_context, ev, context) {
             // ASCII words: bytes are characters
             let purity = percent(w.bytes().filter(|c| *c != b'.').count() as f32 / len);
             push_key(keys, Key::new(intern(&name), source, purity, None));
