@@ -115,9 +115,9 @@ impl Aliases {
             spans.push((m.start(), m.end(), m.pattern().as_usize()));
         }
         let inside = |s: &(usize, usize, usize)| {
-            spans.iter().any(|o| {
-                o != s && o.0 <= s.0 && s.1 <= o.1 && (o.1 - o.0) > (s.1 - s.0)
-            })
+            spans
+                .iter()
+                .any(|o| o != s && o.0 <= s.0 && s.1 <= o.1 && (o.1 - o.0) > (s.1 - s.0))
         };
         let mut matched_words: Vec<(usize, usize)> = Vec::new();
         for s in &spans {

@@ -1271,7 +1271,7 @@ pub fn scan_simple(code: &str) -> Option<Simple<'_>> {
         return None;
     }
     match name {
-        None => Some(if is_keyword(pkg) || pkg == "_" || is_std_package(pkg) || is_builtin(pkg) {
+        None => Some(if is_keyword(pkg) || pkg == "_" || is_std_package(pkg) {
             Simple::One(pkg)
         } else {
             Simple::Nothing

@@ -346,31 +346,30 @@ impl NoteSet {
     fn refresh_files(&mut self, files: Vec<PathBuf>, opts: &LoadOptions) -> Refresh {
         let started = Instant::now();
         let old = &self.files;
-        let states = par_map(&files, |path| {
-            let meta = match std::fs::metadata(path) {
-                Ok(m) => m,
-                Err(e) => return Some((Stamp::UNKNOWN, Err(format!("cannot read: {e}")))),
-            };
-            let stamp = Stamp {
-                modified: meta.modified().ok(),
-                len: meta.len(),
-            };
-            if old.get(path).is_some_and(|st| st.stamp == stamp) {
-                return None;
-            }
-            let parsed =
-                read_note_sized(path, &meta, &opts.paths, &opts.aliases, opts.limits).map(|note| {
-                    NoteEntry {
+        let states =
+            par_map(&files, |path| {
+                let meta = match std::fs::metadata(path) {
+                    Ok(m) => m,
+                    Err(e) => return Some((Stamp::UNKNOWN, Err(format!("cannot read: {e}")))),
+                };
+                let stamp = Stamp {
+                    modified: meta.modified().ok(),
+                    len: meta.len(),
+                };
+                if old.get(path).is_some_and(|st| st.stamp == stamp) {
+                    return None;
+                }
+                let parsed = read_note_sized(path, &meta, &opts.paths, &opts.aliases, opts.limits)
+                    .map(|note| NoteEntry {
                         uri: path_to_uri(path).into(),
                         name: note_name(path, &opts.paths).into(),
                         note: Arc::new(note),
-                    }
-                });
-            if let Err(reason) = &parsed {
-                eprintln!("gonotes: skipped {}: {reason}", path.display());
-            }
-            Some((stamp, parsed))
-        });
+                    });
+                if let Err(reason) = &parsed {
+                    eprintln!("gonotes: skipped {}: {reason}", path.display());
+                }
+                Some((stamp, parsed))
+            });
         let lost = |path: &PathBuf| {
             eprintln!("gonotes: skipped {}: the parser failed", path.display());
             Some((Stamp::UNKNOWN, Err("the parser failed".to_string())))

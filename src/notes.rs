@@ -534,13 +534,17 @@ pub fn parse(text: &str, title: &str, aliases: &Aliases, limits: Limits) -> Resu
         s.has_content = has_prose(&s.excerpt) || s.snippets.iter().any(Snippet::is_go);
     }
     // in a note without Go code, `select` in a code span is SQL's and `map` JavaScript's
-    if !sections.iter().any(|s| s.snippets.iter().any(Snippet::is_go)) {
+    if !sections
+        .iter()
+        .any(|s| s.snippets.iter().any(Snippet::is_go))
+    {
         let go_only = |n: &str| n.contains('.') || !needs_evidence(n);
         for ev in &mut evidence {
             ev.retain(|n| go_only(n));
         }
         for s in &mut sections {
-            s.keys.retain(|k| k.source > Source::Prose || go_only(&k.name));
+            s.keys
+                .retain(|k| k.source > Source::Prose || go_only(&k.name));
         }
     }
     let topic = heading_and_title_keys(&mut sections, &heads, &mut evidence, &front, aliases);
@@ -1131,9 +1135,8 @@ fn heading_keys(
     let len = heading_len(text) as f32;
     // a heading that names the language (`Maps in Go`, `说说go语言的select机制`) means Go by
     // its everyday words
-    let go_context = words(text).any(|(w, _)| {
-        w.eq_ignore_ascii_case("go") || w.eq_ignore_ascii_case("golang")
-    });
+    let go_context =
+        words(text).any(|(w, _)| w.eq_ignore_ascii_case("go") || w.eq_ignore_ascii_case("golang"));
     for (w, _) in words(text) {
         let in_code = code.iter().any(|c| words(c).any(|(x, _)| x == w));
         if let Some(name) = heading_word(w, in_code, go_context, ev, context) {
@@ -1169,9 +1172,11 @@ fn heading_keys(
 
 /// Whether an untagged code block reads like Go.
 fn looks_like_go(code: &str) -> bool {
-    ["func ", ":= ", "package ", "fmt.", "go func", "chan ", "<-", "defer ", "struct {"]
-        .iter()
-        .any(|m| code.contains(m))
+    [
+        "func ", ":= ", "package ", "fmt.", "go func", "chan ", "<-", "defer ", "struct {",
+    ]
+    .iter()
+    .any(|m| code.contains(m))
 }
 
 /// Whether an excerpt says something: not only images, links to images or HTML.
@@ -1182,23 +1187,25 @@ fn has_prose(excerpt: &str) -> bool {
     })
 }
 
-/// Whether a list item's or paragraph's text starts with `name` (after list markers, numbering
-/// and emphasis): the item is about the name, not a passing mention.
+/// Whether a line of a list item or paragraph starts with `name` (after list markers,
+/// numbering and emphasis): the text defines or shows the name (`make(chan 元素类型)` on a line
+/// of its own, `1. runtime.Gosched() 让出当前时间片`), not a passing mention.
 fn leads_with(src: &str, name: &str) -> bool {
-    let t = src.trim_start_matches(|c: char| {
-        c.is_whitespace()
-            || c.is_ascii_digit()
-            || matches!(
-                c,
-                '-' | '*' | '+' | '.' | ')' | '、' | '>' | '`' | '_' | '[' | '(' | '#' | '|'
-            )
-    });
-    if t.starts_with(name) {
-        return true;
-    }
-    // `Gosched()` written for `runtime.Gosched`
-    name.rsplit_once('.')
-        .is_some_and(|(_, member)| member.len() > 2 && t.starts_with(member))
+    src.lines().any(|line| {
+        let t = line.trim_start_matches(|c: char| {
+            c.is_whitespace()
+                || c.is_ascii_digit()
+                || matches!(
+                    c,
+                    '-' | '*' | '+' | '.' | ')' | '、' | '>' | '`' | '_' | '[' | '(' | '#' | '|'
+                )
+        });
+        t.starts_with(name)
+            // `Gosched()` written for `runtime.Gosched`
+            || name
+                .rsplit_once('.')
+                .is_some_and(|(_, member)| member.len() > 2 && t.starts_with(member))
+    })
 }
 
 /// Names in prose, added to `out` (interned, once each). In inline code every Go name counts;
@@ -1212,6 +1219,8 @@ fn prose_names(text: &str, code: bool, out: &mut Vec<Arc<str>>, from: usize) {
     };
     if code {
         match go::scan_simple(text) {
+            // `close` in a code span speaks of the builtin
+            Some(go::Simple::Nothing) if go::is_builtin(text.trim()) => return add(text.trim()),
             Some(go::Simple::Nothing) => return,
             // `sync.Once` in prose speaks of `sync.Once`, not of package `sync` as a whole
             Some(go::Simple::Member(_, member)) => return add(member),
@@ -1427,8 +1436,7 @@ fn indent_of(line: &str) -> usize {
 fn repair_admonitions(text: &str) -> Cow<'_, str> {
     let marker = |l: &str| {
         let t = l.trim_end();
-        (t.starts_with("!!! ") || t.starts_with("??? ") || t.starts_with("???+ "))
-            && t.len() > 4
+        (t.starts_with("!!! ") || t.starts_with("??? ") || t.starts_with("???+ ")) && t.len() > 4
     };
     if !(text.contains("!!! ") || text.contains("??? ") || text.contains("???+ ")) {
         return Cow::Borrowed(text);

@@ -549,7 +549,10 @@ mod member_search_tests {
     #[test]
     fn types_found_by_member() {
         let names = |pkg: &str, m: &str| -> Vec<String> {
-            types_with_member(pkg, m).iter().map(|t| t.to_string()).collect()
+            types_with_member(pkg, m)
+                .iter()
+                .map(|t| t.to_string())
+                .collect()
         };
         assert_eq!(names("time", "Format"), ["time.Time"]);
         assert_eq!(names("sync", "Broadcast"), ["sync.Cond"]);

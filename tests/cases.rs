@@ -135,7 +135,8 @@ fn hover_cases() {
             "func f() { refl$0ect.TypeOf(1) }",
             "reflect @ struct tag & 反射",
         ),
-        ("var p sync.Po$0ol", "sync @ Go rountine › Sync"),
+        // a type the notes do not cover: never the package's section
+        ("var p sync.Po$0ol", "-"),
         // typed locals: methods through the declared type
         (
             "var wg sync.WaitGroup\nfunc f() { wg.A$0dd(1) }",
@@ -147,7 +148,7 @@ fn hover_cases() {
         ),
         (
             "func f() { mu := &sync.Mutex{}\n mu.Lo$0ck() }",
-            "sync.Mutex.Lock @ 锁 › 互斥锁",
+            "sync.Mutex @ 锁 › 互斥锁",
         ),
         (
             "func f() { once := sync.Once{}\n once.D$0o(nil) }",
@@ -155,7 +156,7 @@ fn hover_cases() {
         ),
         (
             "func f() { m := new(sync.Map)\n m.Sto$0re(1, 2) }",
-            "sync.Map.Store @ Sync › sync.Map",
+            "sync.Map @ Sync › sync.Map",
         ),
         (
             "func f(wg *sync.WaitGroup) { wg.Do$0ne() }",
@@ -163,11 +164,11 @@ fn hover_cases() {
         ),
         (
             "type S struct { mu sync.RWMutex }\nfunc (s *S) f() { s.mu.RLo$0ck() }",
-            "sync.RWMutex.RLock @ 锁 › 读写锁",
+            "sync.RWMutex @ 锁 › 读写锁",
         ),
         (
             "var (\n\tx int\n\trw sync.RWMutex\n)\nfunc f() { rw.Unl$0ock() }",
-            "sync.RWMutex.Unlock @ 锁 › 读写锁",
+            "sync.RWMutex @ 锁 › 读写锁",
         ),
         (
             "func f() { var once sync.Once\n func() { once.D$0o(nil) }() }",
@@ -214,7 +215,8 @@ fn hover_cases() {
             "func f(c chan int) { clo$0se(c) }",
             "close @ channel | close(ch)",
         ),
-        ("func f() { pan$0ic(1) }", "panic @ channel"),
+        // the channel section names panic only in passing: silence
+        ("func f() { pan$0ic(1) }", "-"),
         ("func f() { recov$0er() }", "-"),
         ("func make() {}\nfunc f() { ma$0ke() }", "-"),
         ("func f() { len$0(\"x\") }", "-"),
@@ -272,17 +274,14 @@ fn hover_cases() {
         ),
         (
             "func f() { _ = \"互斥锁\"; mu := sync.Mutex{}; mu.L$0ock() }",
-            "sync.Mutex.Lock @ 锁 › 互斥锁",
+            "sync.Mutex @ 锁 › 互斥锁",
         ),
         // fallbacks: member -> type -> package
         (
             "var wg sync.WaitGroup\nfunc f() { wg.Go$0Away() }",
             "sync.WaitGroup @ Go rountine › Sync",
         ),
-        (
-            "func f() { sync.NewC$0ond(nil) }",
-            "sync @ Go rountine › Sync",
-        ),
+        ("func f() { sync.NewC$0ond(nil) }", "-"),
     ];
     assert!(cases.len() >= 60, "at least 60 cases, have {}", cases.len());
     let failures: Vec<String> = cases
