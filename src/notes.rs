@@ -1025,7 +1025,11 @@ fn heading_word(
                 || !needs_evidence(form)
                 || has_evidence(ev, form)
                 || has_evidence(ev, &lower);
-            return ok.then(|| form.to_string());
+            if ok {
+                return Some(form.to_string());
+            }
+            // `## Copy 和 CopyN 函数` in a note about `io` is `io.Copy`
+            break;
         }
         if is_std_package(form) {
             let ok = (code && word == form)
