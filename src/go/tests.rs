@@ -1,4 +1,5 @@
 //! Symbol finding: `$0` marks the cursor; each case names the keys expected there.
+use super::scan::scan_tokens;
 use super::*;
 
 fn check(fixture: &str, expect: Option<&str>) {
