@@ -12,10 +12,12 @@
 //!
 //! The parts: name tables (`names.rs`), scopes and declarations (`scope.rs`), type
 //! expressions (`types.rs`), the symbol at an offset (`symbol.rs`), the completion context
-//! (`complete.rs`) and the lexical snippet scan (`scan.rs`).
+//! (`complete.rs`), the lexical snippet scan (`scan.rs`), and a package's declarations across
+//! its files (`package.rs`), which the resolver reads where the file does not state a type.
 
 mod complete;
 mod names;
+mod package;
 mod scan;
 mod scope;
 mod symbol;
@@ -28,8 +30,9 @@ pub use names::{
     BUILTINS, KEYWORDS, STD_PACKAGES, STRUCT_TAG, is_builtin, is_keyword, is_std_package,
     package_name_of_path,
 };
+pub use package::{FileDecls, Package};
 pub use scan::{Simple, scan_names, scan_qualified, scan_simple};
-pub use symbol::{Symbol, names_used, symbol_at};
+pub use symbol::{Symbol, names_used, symbol_at, symbol_in_package};
 
 /// Node kind ids the hot loops compare instead of kind names (`Node::kind` measures and checks
 /// a C string each time: 13% of a hover in a 180 KB file went there).

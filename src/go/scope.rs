@@ -5,6 +5,7 @@ use tree_sitter::Node;
 
 use super::kinds;
 use super::names::{is_std_package, package_name_of_path};
+use super::package::Package;
 
 /// What a query reads: the text, the tree, and the chain of nodes from the root down to the
 /// node asked about. tree-sitter finds a node's parent by walking down from the root, so asking
@@ -19,6 +20,8 @@ pub(super) struct Ctx<'t> {
     pub(super) top_vars: std::cell::OnceCell<std::collections::HashMap<&'t str, Decl<'t>>>,
     /// The functions it declares, the same way.
     pub(super) top_funcs: std::cell::OnceCell<std::collections::HashSet<&'t str>>,
+    /// The package the file belongs to, when known: what its other files declare.
+    pub(super) pkg: Option<&'t Package>,
 }
 
 impl<'t> Ctx<'t> {
@@ -40,7 +43,14 @@ impl<'t> Ctx<'t> {
             chain,
             top_vars: std::cell::OnceCell::new(),
             top_funcs: std::cell::OnceCell::new(),
+            pkg: None,
         }
+    }
+
+    /// The same, resolving through `pkg` what the file does not state.
+    pub(super) fn with_package(mut self, pkg: Option<&'t Package>) -> Self {
+        self.pkg = pkg;
+        self
     }
 
     pub(super) fn top_vars(&self) -> &std::collections::HashMap<&'t str, Decl<'t>> {
@@ -230,11 +240,14 @@ impl<'t> Ctx<'t> {
             let mut c2 = left.walk();
             let mut c3 = right.walk();
             let values: Vec<Node<'t>> = right.named_children(&mut c3).collect();
-            for (i, n) in left.named_children(&mut c2).enumerate() {
-                f(
-                    self.src(n),
-                    values.get(i).copied().map_or(Decl::Unknown, Decl::Value),
-                );
+            let names: Vec<Node<'t>> = left.named_children(&mut c2).collect();
+            for (i, n) in names.iter().enumerate() {
+                let decl = match values.as_slice() {
+                    // `p, ok := parentOf(ctx)`: each name is one result of the one value
+                    [one] if names.len() > 1 => Decl::Result(*one, i),
+                    _ => values.get(i).copied().map_or(Decl::Unknown, Decl::Value),
+                };
+                f(self.src(*n), decl);
             }
         }
     }
@@ -258,6 +271,7 @@ impl<'t> Ctx<'t> {
             let decl = match ty {
                 Some(t) => Decl::Type(t),
                 None if values.is_empty() => return, // `var x` alone states nothing
+                None if values.len() == 1 && names.len() > 1 => Decl::Result(values[0], i),
                 None => values.get(i).copied().map_or(Decl::Unknown, Decl::Value),
             };
             f(self.src(*n), decl);
@@ -269,5 +283,7 @@ impl<'t> Ctx<'t> {
 pub(super) enum Decl<'t> {
     Type(Node<'t>),
     Value(Node<'t>),
+    /// One of the results of a value that has several (`a, b := f()`): the index.
+    Result(Node<'t>, usize),
     Unknown,
 }

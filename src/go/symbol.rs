@@ -6,7 +6,9 @@ use tree_sitter::{Node, Tree};
 
 use super::fallbacks;
 use super::names::{STRUCT_TAG, is_builtin, is_keyword};
+use super::package::{Member, Package};
 use super::scope::Ctx;
+use super::types::TypeRef;
 
 /// The Go name found at a spot of a source file.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -20,11 +22,23 @@ pub struct Symbol {
 /// The name at byte `offset` of `text` (parsed as `tree`), or `None`.
 /// A cursor just after a name (at its end) still finds it.
 pub fn symbol_at(tree: &Tree, text: &str, offset: usize) -> Option<Symbol> {
+    symbol_in_package(tree, text, offset, None)
+}
+
+/// [`symbol_at`], resolving through `pkg` (the other files of the file's package) what the file
+/// itself does not state: a field of a struct declared elsewhere, a member promoted through an
+/// embedded field, the result of a function or method of the package, a package-level var.
+pub fn symbol_in_package(
+    tree: &Tree,
+    text: &str,
+    offset: usize,
+    pkg: Option<&Package>,
+) -> Option<Symbol> {
     let offset = offset.min(text.len());
     let root = tree.root_node();
     let find = |o: usize| {
         let leaf = root.descendant_for_byte_range(o, o)?;
-        Ctx::new(text, root, leaf).at(leaf)
+        Ctx::new(text, root, leaf).with_package(pkg).at(leaf)
     };
     find(offset).or_else(|| if offset > 0 { find(offset - 1) } else { None })
 }
@@ -156,8 +170,24 @@ impl<'t> Ctx<'t> {
                 let sel = parent.kind() == "selector_expression";
                 if sel && parent.child_by_field_name("field").map(|f| f.id()) == Some(node.id()) {
                     let operand = parent.child_by_field_name("operand")?;
-                    let qualifier = self.expr_key(operand)?;
-                    return one(format!("{qualifier}.{}", self.src(node)));
+                    let member = self.src(node);
+                    if let Some(qualifier) = self.expr_key(operand) {
+                        return one(format!("{qualifier}.{member}"));
+                    }
+                    // a member of a type of this package, promoted from an embedded type of
+                    // another package (`dc.Lock()`), or that embedded field (`dc.Mutex`)
+                    let pkg = self.pkg?;
+                    let TypeRef::Local(owner) = self.type_of_expr(operand, 0)? else {
+                        return None;
+                    };
+                    return match pkg.member(&owner, member)? {
+                        Member::Promoted(q) => one(format!("{q}.{member}")),
+                        Member::Field {
+                            ty: Some(TypeRef::Qualified(q)),
+                            embedded: true,
+                        } => one(q),
+                        _ => None,
+                    };
                 }
                 None
             }
@@ -184,6 +214,7 @@ impl<'t> Ctx<'t> {
                     && parent.child_by_field_name("function").map(|f| f.id()) == Some(node.id())
                     && self.declared(name, node).is_none()
                     && !self.declares_function(name)
+                    && !self.pkg.is_some_and(|p| p.has_func(name))
                 {
                     return one(name.to_string());
                 }

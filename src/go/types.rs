@@ -10,7 +10,7 @@ use super::scope::{Ctx, Decl};
 pub(super) enum TypeRef {
     /// `pkg.Name`, the package already resolved to its canonical name.
     Qualified(String),
-    /// A type declared in this file.
+    /// A type declared in this package (this file, or another file of its package).
     Local(String),
 }
 
@@ -35,6 +35,12 @@ impl<'t> Ctx<'t> {
                 TypeRef::Local(_) => None,
             };
         }
+        if let Some(t) = self.pkg.and_then(|p| p.value_type(name)) {
+            return match t {
+                TypeRef::Qualified(q) => Some(q),
+                TypeRef::Local(_) => None,
+            };
+        }
         self.package_of(name, at)
     }
 
@@ -42,6 +48,12 @@ impl<'t> Ctx<'t> {
         match decl {
             Decl::Type(t) => self.type_of_type(t),
             Decl::Value(v) => self.type_of_expr(v, depth + 1),
+            Decl::Result(v, index) => match v.kind() {
+                "call_expression" => self.call_result(v, index, depth + 1),
+                // `v, ok := x.(T)`, `v, ok := m[k]`, `v, ok := <-ch`: the first is the value
+                _ if index == 0 => self.type_of_expr(v, depth + 1),
+                _ => None,
+            },
             Decl::Unknown => None,
         }
     }
@@ -54,7 +66,14 @@ impl<'t> Ctx<'t> {
                 let pkg = self.package_of(self.src(pkg), t)?;
                 Some(TypeRef::Qualified(format!("{pkg}.{}", self.src(name))))
             }
-            "type_identifier" => Some(TypeRef::Local(self.src(t).to_string())),
+            "type_identifier" => {
+                let t = TypeRef::Local(self.src(t).to_string());
+                // `type M = sync.Mutex` in the package: M is sync.Mutex
+                Some(match self.pkg {
+                    Some(p) => p.unalias(t),
+                    None => t,
+                })
+            }
             "pointer_type" | "parenthesized_type" => self.type_of_type(t.named_child(0)?),
             "generic_type" => self.type_of_type(t.child_by_field_name("type")?),
             _ => None,
@@ -73,26 +92,15 @@ impl<'t> Ctx<'t> {
                 self.type_of_expr(e.child_by_field_name("operand")?, depth + 1)
             }
             "parenthesized_expression" => self.type_of_expr(e.named_child(0)?, depth + 1),
-            "call_expression" => {
-                // new(pkg.T)
-                let f = e.child_by_field_name("function")?;
-                if f.kind() != "identifier" || self.src(f) != "new" {
-                    return None;
-                }
-                let arg = e.child_by_field_name("arguments")?.named_child(0)?;
-                match arg.kind() {
-                    "selector_expression" => {
-                        let op = arg.child_by_field_name("operand")?;
-                        let field = arg.child_by_field_name("field")?;
-                        let pkg = self.package_of(self.src(op), arg)?;
-                        Some(TypeRef::Qualified(format!("{pkg}.{}", self.src(field))))
-                    }
-                    _ => self.type_of_type(arg),
-                }
-            }
+            "call_expression" => self.call_result(e, 0, depth + 1),
+            "type_assertion_expression" => self.type_of_type(e.child_by_field_name("type")?),
             "identifier" => {
-                let decl = self.declared(self.src(e), e)?;
-                self.decl_type(decl, depth + 1)
+                let name = self.src(e);
+                match self.declared(name, e) {
+                    Some(decl) => self.decl_type(decl, depth + 1),
+                    // a var or const of another file of the package
+                    None => self.pkg?.value_type(name),
+                }
             }
             "selector_expression" => {
                 // x.f where x is of a struct type declared in this file
@@ -101,8 +109,57 @@ impl<'t> Ctx<'t> {
                 let TypeRef::Local(owner) = self.type_of_expr(operand, depth + 1)? else {
                     return None;
                 };
-                let ft = self.field_type(&owner, self.src(field))?;
-                self.type_of_type(ft)
+                let field = self.src(field);
+                match self.field_type(&owner, field) {
+                    Some(ft) => self.type_of_type(ft),
+                    // declared in another file, or promoted through an embedded field
+                    None => self.pkg?.field_type(&owner, field),
+                }
+            }
+            _ => None,
+        }
+    }
+
+    /// Result `index` of a call: `new(T)`, a conversion to a type of the package, a function
+    /// of the package, or a method of a type of the package.
+    pub(super) fn call_result(&self, call: Node<'t>, index: usize, depth: u8) -> Option<TypeRef> {
+        if depth > 8 {
+            return None;
+        }
+        let f = call.child_by_field_name("function")?;
+        match f.kind() {
+            "identifier" => {
+                let name = self.src(f);
+                if name == "new" && index == 0 {
+                    // new(pkg.T)
+                    let arg = call.child_by_field_name("arguments")?.named_child(0)?;
+                    return match arg.kind() {
+                        "selector_expression" => {
+                            let op = arg.child_by_field_name("operand")?;
+                            let field = arg.child_by_field_name("field")?;
+                            let pkg = self.package_of(self.src(op), arg)?;
+                            Some(TypeRef::Qualified(format!("{pkg}.{}", self.src(field))))
+                        }
+                        _ => self.type_of_type(arg),
+                    };
+                }
+                let pkg = self.pkg?;
+                if self.declared(name, f).is_some() {
+                    return None; // a func value held in a variable
+                }
+                if pkg.has_type(name) {
+                    return (index == 0).then(|| pkg.unalias(TypeRef::Local(name.to_string())));
+                }
+                pkg.func_result(name, index)
+            }
+            "selector_expression" => {
+                let pkg = self.pkg?;
+                let operand = f.child_by_field_name("operand")?;
+                let method = f.child_by_field_name("field")?;
+                let TypeRef::Local(owner) = self.type_of_expr(operand, depth + 1)? else {
+                    return None;
+                };
+                pkg.method_result(&owner, self.src(method), index)
             }
             _ => None,
         }
