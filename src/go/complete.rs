@@ -4,6 +4,7 @@ use std::ops::Range;
 
 use tree_sitter::Tree;
 
+use super::package::Package;
 use super::scope::Ctx;
 
 /// What is being completed at a spot.
@@ -23,6 +24,17 @@ pub enum CompletionContext {
 /// What is being completed at byte `offset`: looks at the text just before the cursor and
 /// resolves the qualifier through the tree. `None` inside comments and strings.
 pub fn completion_at(tree: &Tree, text: &str, offset: usize) -> Option<CompletionContext> {
+    completion_in_package(tree, text, offset, None)
+}
+
+/// [`completion_at`], with the qualifier resolved through `pkg` too (a package-level var of
+/// another file: `defaultMu.`).
+pub fn completion_in_package(
+    tree: &Tree,
+    text: &str,
+    offset: usize,
+    pkg: Option<&Package>,
+) -> Option<CompletionContext> {
     let mut offset = offset.min(text.len());
     while !text.is_char_boundary(offset) {
         offset -= 1;
@@ -56,7 +68,9 @@ pub fn completion_at(tree: &Tree, text: &str, offset: usize) -> Option<Completio
         }
         let anchor = root.descendant_for_byte_range(qual_start, dot)?;
         let name = &text[qual_start..dot];
-        let qualifier = Ctx::new(text, root, anchor).qualifier_key(name, anchor)?;
+        let qualifier = Ctx::new(text, root, anchor)
+            .with_package(pkg)
+            .qualifier_key(name, anchor)?;
         return Some(CompletionContext::Member {
             qualifier,
             prefix,

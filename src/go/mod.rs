@@ -25,13 +25,13 @@ mod types;
 
 use tree_sitter::{Parser, Tree};
 
-pub use complete::{CompletionContext, completion_at};
+pub use complete::{CompletionContext, completion_at, completion_in_package};
 pub use names::{
     BUILTINS, KEYWORDS, STD_PACKAGES, STRUCT_TAG, is_builtin, is_keyword, is_std_package,
     package_name_of_path,
 };
 pub use package::{FileDecls, Package};
-pub use scan::{Simple, scan_names, scan_qualified, scan_simple};
+pub use scan::{Simple, package_clause, scan_names, scan_qualified, scan_simple};
 pub use symbol::{Symbol, names_used, symbol_at, symbol_in_package};
 
 /// Node kind ids the hot loops compare instead of kind names (`Node::kind` measures and checks

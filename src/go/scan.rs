@@ -383,3 +383,28 @@ pub fn scan_simple(code: &str) -> Option<Simple<'_>> {
         _ => None,
     }
 }
+
+/// The package clause's name, read without a parse: the first token after comments must be
+/// `package`. `None` when the text does not start that way.
+pub fn package_clause(text: &str) -> Option<&str> {
+    let mut rest = text.strip_prefix('\u{feff}').unwrap_or(text);
+    loop {
+        rest = rest.trim_start();
+        if let Some(r) = rest.strip_prefix("//") {
+            rest = r.find('\n').map_or("", |n| &r[n..]);
+        } else if let Some(r) = rest.strip_prefix("/*") {
+            rest = &r[r.find("*/")? + 2..];
+        } else {
+            break;
+        }
+    }
+    let rest = rest.strip_prefix("package")?;
+    let name = rest.trim_start_matches([' ', '\t']);
+    if name.len() == rest.len() {
+        return None; // `packagex`
+    }
+    let end = name
+        .find(|c: char| !(c == '_' || c.is_alphanumeric()))
+        .unwrap_or(name.len());
+    (end > 0).then(|| &name[..end])
+}

@@ -363,3 +363,21 @@ fn file_declarations_read_the_package_clause() {
     assert_eq!(pkg.name(), "x_test");
     assert_eq!(pkg.counts(), (0, 1, 0, 0));
 }
+
+#[test]
+fn package_clause_without_a_parse() {
+    for (text, expect) in [
+        ("package foo\n", Some("foo")),
+        (
+            "\u{feff}// Copyright\n\n/* doc\n*/ package foo_test // x\n",
+            Some("foo_test"),
+        ),
+        ("//go:build ignore\n\npackage main\n", Some("main")),
+        ("packagefoo\n", None),
+        ("import \"x\"\npackage foo\n", None),
+        ("/* unclosed package foo", None),
+        ("", None),
+    ] {
+        assert_eq!(package_clause(text), expect, "{text:?}");
+    }
+}
