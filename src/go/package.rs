@@ -19,7 +19,7 @@ use super::types::TypeRef;
 type Results = Vec<Option<TypeRef>>;
 
 /// A type declaration.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub(super) enum TypeDef {
     Struct(Vec<Field>),
     /// `type A = B`: A is B.
@@ -31,7 +31,7 @@ pub(super) enum TypeDef {
     Other,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub(super) struct Field {
     name: String,
     ty: Option<TypeRef>,
@@ -39,7 +39,7 @@ pub(super) struct Field {
 }
 
 /// How the type of a package-level var or const is known.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub(super) enum Typing {
     Known(TypeRef),
     /// Result `index` of a call to the package's function `func`.
@@ -50,7 +50,7 @@ pub(super) enum Typing {
 }
 
 /// What one file of a package declares at its top level.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct FileDecls {
     package: String,
     types: Vec<(String, TypeDef)>,

@@ -381,3 +381,51 @@ fn package_clause_without_a_parse() {
         assert_eq!(package_clause(text), expect, "{text:?}");
     }
 }
+
+/// Emptying the bodies of top-level functions changes no declaration: over tricky inline code,
+/// every Go fixture of the repository, and the Go tree of `GONOTES_GOROOT_SRC` (for example
+/// `/usr/share/go-1.19/src`) when that is set.
+#[test]
+fn declarations_without_bodies_are_the_same() {
+    let mut texts: Vec<(String, String)> = [
+        "package p\n\nfunc f() { x := struct{ a int }{1}; _ = x; s := \"}\"; r := '}'; _ = `{` }\n\ntype T struct{ mu sync.Mutex }\n",
+        "package p\n\nfunc (t *T[K]) M(cb func() error) (r struct{ a int }, err error) {\n\tif true { return }\n\treturn\n}\n\nvar v sync.Once\n",
+        "package p\n\nfunc f() interface{ M() } { /* } */ return nil }\n\n// }\nfunc g() func() { return func() {} }\n\nconst c time.Duration = 1\n",
+        "package p\n\nfunc asm(x int) int\n\ntype H func(x int) error\n\nfunc h() *sync.WaitGroup {\n\treturn nil\n}\n",
+        "package p\n\nvar f = func() {\n}\n\nvar (\n\tg = func() { }\n\tmu sync.Mutex\n)\n\nfunc unclosed() {\n",
+    ]
+    .iter()
+    .enumerate()
+    .map(|(i, t)| (format!("inline {i}"), t.to_string()))
+    .collect();
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    let mut dirs = vec![root];
+    if let Some(goroot) = std::env::var_os("GONOTES_GOROOT_SRC") {
+        dirs.push(goroot.into());
+    }
+    while let Some(d) = dirs.pop() {
+        for e in std::fs::read_dir(&d).into_iter().flatten().flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                dirs.push(p);
+            } else if p.extension().is_some_and(|x| x == "go") {
+                if let Ok(t) = std::fs::read_to_string(&p) {
+                    texts.push((p.display().to_string(), t));
+                }
+            }
+        }
+    }
+    assert!(texts.len() > 20, "{}", texts.len());
+    let mut p = parser();
+    let mut kept = 0;
+    let mut total = 0;
+    for (name, text) in &texts {
+        let short = without_bodies(text);
+        kept += short.len();
+        total += text.len();
+        let full = FileDecls::of(&parse(&mut p, text, None).unwrap(), text);
+        let skel = FileDecls::of(&parse(&mut p, &short, None).unwrap(), &short);
+        assert_eq!(skel, full, "{name}:\n{short}");
+    }
+    assert!(kept < total, "{kept} of {total} bytes kept");
+}

@@ -286,8 +286,11 @@ impl Workspace {
     }
 }
 
+/// A file's declarations, parsed without its function bodies (a third of Go's bytes or less:
+/// the parse is that much shorter).
 fn parse_file(path: &Path, parser: &mut Parser) -> Option<FileDecls> {
     let (_, text) = load::read_go(path).ok()?;
+    let text = go::without_bodies(&text);
     let tree = go::parse(parser, &text, None)?;
     Some(FileDecls::of(&tree, &text))
 }
