@@ -1,6 +1,7 @@
 //! The only file IO: finding note files in folders, reading and parsing them (in parallel),
 //! keeping parsed notes by path so that a change re-reads only what changed, the built-in notes,
-//! and watching note folders for changes made outside the editor.
+//! and watching note folders for changes made outside the editor. Also the Go sources of the
+//! folders of open Go files ([`go_files`], [`read_go`], [`FolderWatch`]).
 
 use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -226,7 +227,7 @@ pub fn builtin_entries(aliases: &Aliases, limits: Limits) -> Vec<NoteEntry> {
 
 /// A file's identity on disk, to tell whether it changed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-struct Stamp {
+pub struct Stamp {
     modified: Option<SystemTime>,
     len: u64,
 }
@@ -237,6 +238,15 @@ impl Stamp {
         modified: None,
         len: 0,
     };
+
+    /// The stamp of a regular file, or `None` (gone, or not a regular file).
+    pub fn of(path: &Path) -> Option<Stamp> {
+        let meta = std::fs::metadata(path).ok().filter(|m| m.is_file())?;
+        Some(Stamp {
+            modified: meta.modified().ok(),
+            len: meta.len(),
+        })
+    }
 }
 
 #[derive(Clone, Debug)]
@@ -596,4 +606,72 @@ pub fn watch(
         }
     }
     Ok(watcher)
+}
+
+/// Go files larger than this are not read for their declarations (generated tables).
+pub const MAX_GO_BYTES: u64 = 4 << 20;
+
+/// Whether `p` names a Go source file.
+pub fn is_go_file(p: &Path) -> bool {
+    p.extension().is_some_and(|e| e == "go")
+}
+
+/// The Go files of a folder (not of its subfolders), sorted.
+pub fn go_files(dir: &Path) -> Vec<PathBuf> {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    let mut files: Vec<PathBuf> = entries
+        .flatten()
+        .filter(|e| e.file_type().is_ok_and(|t| t.is_file() || t.is_symlink()))
+        .map(|e| e.path())
+        .filter(|p| is_go_file(p))
+        .collect();
+    files.sort();
+    files
+}
+
+/// A Go file's text, with its stamp; the error is why it was not read.
+pub fn read_go(path: &Path) -> Result<(Stamp, String), String> {
+    let stamp = Stamp::of(path).ok_or("not a regular file")?;
+    if stamp.len > MAX_GO_BYTES {
+        return Err(format!("larger than {MAX_GO_BYTES} bytes"));
+    }
+    let bytes = std::fs::read(path).map_err(|e| format!("cannot read: {e}"))?;
+    let text = match String::from_utf8(bytes) {
+        Ok(t) => t,
+        Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
+    };
+    Ok((stamp, text))
+}
+
+/// Watches single folders (not their subfolders), added and removed as they are needed.
+pub struct FolderWatch {
+    watcher: notify::RecommendedWatcher,
+}
+
+impl FolderWatch {
+    /// `on_change` gets the paths of each batch of file events.
+    pub fn new(on_change: impl Fn(Vec<PathBuf>) + Send + 'static) -> Result<Self, notify::Error> {
+        let watcher = notify::recommended_watcher(move |res: notify::Result<notify::Event>| {
+            if let Ok(ev) = res {
+                if !ev.kind.is_access() {
+                    on_change(ev.paths);
+                }
+            }
+        })?;
+        Ok(FolderWatch { watcher })
+    }
+
+    pub fn add(&mut self, dir: &Path) {
+        use notify::{RecursiveMode, Watcher};
+        if let Err(e) = self.watcher.watch(dir, RecursiveMode::NonRecursive) {
+            eprintln!("gonotes: cannot watch {}: {e}", dir.display());
+        }
+    }
+
+    pub fn remove(&mut self, dir: &Path) {
+        use notify::Watcher;
+        let _ = self.watcher.unwatch(dir);
+    }
 }

@@ -41,6 +41,13 @@ fn check_one(index: &Index, case: &str, expect: &str) {
     let mut parser = go::parser();
     let tree = go::parse(&mut parser, &text, None).expect("parses");
     let symbol = go::symbol_at(&tree, &text, offset);
+    // the file as its own package: what the file states, it states alone
+    let own = go::Package::new([&go::FileDecls::of(&tree, &text)]);
+    assert_eq!(
+        go::symbol_in_package(&tree, &text, offset, Some(&own)),
+        symbol,
+        "with the file's own package declarations, for {case:?}"
+    );
     let card = symbol.as_ref().and_then(|s| lookup::card(index, &s.keys));
     if expect == "-" {
         assert!(

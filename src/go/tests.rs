@@ -1,4 +1,5 @@
 //! Symbol finding: `$0` marks the cursor; each case names the keys expected there.
+use super::scan::scan_tokens;
 use super::*;
 
 fn check(fixture: &str, expect: Option<&str>) {
@@ -128,4 +129,303 @@ fn kind_ids_match_kind_names() {
         stack.extend(n.children(&mut c));
     }
     assert_eq!(seen, [2, 1, 1]);
+}
+
+/// Files of one package: `(name, text)`, one of them with `$0`. The keys at `$0` when the
+/// package's declarations are known, and when they are not (the file alone).
+fn in_package(files: &[(&str, &str)]) -> (Option<String>, Option<String>) {
+    let mut p = parser();
+    let mut decls = Vec::new();
+    let mut at = None;
+    for (name, text) in files {
+        let offset = text.find("$0");
+        let text = text.replace("$0", "");
+        let tree = parse(&mut p, &text, None).expect("parses");
+        decls.push(FileDecls::of(&tree, &text));
+        if let Some(o) = offset {
+            at = Some((name, text, tree, o));
+        }
+    }
+    let (_, text, tree, offset) = at.expect("a file has $0");
+    let pkg = Package::new(&decls);
+    let keys = |s: Option<Symbol>| s.map(|s| s.keys.join(" > "));
+    (
+        keys(symbol_in_package(&tree, &text, offset, Some(&pkg))),
+        keys(symbol_at(&tree, &text, offset)),
+    )
+}
+
+fn check_pkg(files: &[(&str, &str)], expect: Option<&str>) {
+    let (got, _) = in_package(files);
+    assert_eq!(got.as_deref(), expect, "at $0 in {files:#?}");
+}
+
+const SERVER: &str = "package srv\n\nimport (\n\t\"context\"\n\tstdsync \"sync\"\n)\n\n\
+type Server struct {\n\tmu   stdsync.Mutex\n\twg   *stdsync.WaitGroup\n\tcond *stdsync.Cond\n\tw    *worker\n\tctx  context.Context\n}\n\n\
+type worker struct{ n int }\n\nfunc (w *worker) Do() {}\n\n\
+func (s *Server) conn() *conn { return nil }\n";
+
+const CONN: &str =
+    "package srv\n\nimport \"sync\"\n\ntype conn struct {\n\tsync.RWMutex\n\tonce sync.Once\n}\n";
+
+#[test]
+fn fields_of_types_declared_in_other_files() {
+    let wait = "package srv\n\nfunc (s *Server) wait() {\n\ts.mu.Lo$0ck()\n}\n";
+    let (with, alone) = in_package(&[("server.go", SERVER), ("wait.go", wait)]);
+    assert_eq!(
+        with.as_deref(),
+        Some("sync.Mutex.Lock > sync.Mutex > sync"),
+        "the import alias is the declaring file's"
+    );
+    assert_eq!(alone, None, "the file alone does not know s.mu");
+    for (code, expect) in [
+        (
+            "s.wg.Wa$0it()",
+            Some("sync.WaitGroup.Wait > sync.WaitGroup > sync"),
+        ),
+        ("s.co$0nd.Wait()", None), // a field of a type of the package: no key of its own
+        ("s.cond.Wa$0it()", Some("sync.Cond.Wait > sync.Cond > sync")),
+        ("s.w.D$0o()", None), // a method of a type of the package
+        (
+            "s.ctx.Do$0ne()",
+            Some("context.Context.Done > context.Context > context"),
+        ),
+        (
+            "s.conn().once.D$0o(nil)",
+            Some("sync.Once.Do > sync.Once > sync"),
+        ),
+        (
+            "c := s.conn()\n\tc.once.D$0o(nil)",
+            Some("sync.Once.Do > sync.Once > sync"),
+        ),
+        ("s.nope.Lo$0ck()", None),
+    ] {
+        let f = format!("package srv\n\nfunc (s *Server) f() {{\n\t{code}\n}}\n");
+        check_pkg(
+            &[("server.go", SERVER), ("conn.go", CONN), ("f.go", &f)],
+            expect,
+        );
+    }
+    // a parameter of a type of the package, and a local of one
+    check_pkg(
+        &[
+            ("server.go", SERVER),
+            (
+                "g.go",
+                "package srv\n\nfunc g(srv *Server) {\n\tx := srv\n\tx.mu.Un$0lock()\n}\n",
+            ),
+        ],
+        Some("sync.Mutex.Unlock > sync.Mutex > sync"),
+    );
+}
+
+#[test]
+fn members_promoted_through_embedded_fields() {
+    let cases = [
+        // embedded in another file's struct: its methods, and the field itself
+        (
+            "c.Lo$0ck()",
+            Some("sync.RWMutex.Lock > sync.RWMutex > sync"),
+        ),
+        ("c.RWMu$0tex.RLock()", Some("sync.RWMutex > sync")),
+        (
+            "c.RWMutex.RLo$0ck()",
+            Some("sync.RWMutex.RLock > sync.RWMutex > sync"),
+        ),
+        // two levels down, through a struct of the package
+        (
+            "o.RLo$0ck()",
+            Some("sync.RWMutex.RLock > sync.RWMutex > sync"),
+        ),
+        ("o.once.D$0o(nil)", Some("sync.Once.Do > sync.Once > sync")),
+        (
+            "o.conn.once.D$0o(nil)",
+            Some("sync.Once.Do > sync.Once > sync"),
+        ),
+        // a method declared on the outer type wins over the promoted one
+        ("o.Un$0lock()", None),
+        // two types of other packages at the same depth: which one has it is not known here
+        ("two.Lo$0ck()", None),
+        // a defined type does not take the methods of the type it is defined as
+        ("var m myMutex\n\tm.Lo$0ck()", None),
+        // an alias is the type itself
+        (
+            "var m mutexAlias\n\tm.Lo$0ck()",
+            Some("sync.Mutex.Lock > sync.Mutex > sync"),
+        ),
+    ];
+    let types = "package srv\n\nimport (\n\t\"io\"\n\t\"sync\"\n)\n\n\
+type outer struct {\n\t*conn\n\tname string\n}\n\nfunc (o outer) Unlock() {}\n\n\
+type both struct {\n\tsync.Mutex\n\tio.Reader\n}\n\n\
+type myMutex sync.Mutex\n\ntype mutexAlias = sync.Mutex\n";
+    for (code, expect) in cases {
+        let f = format!("package srv\n\nfunc f(c *conn, o *outer, two both) {{\n\t{code}\n}}\n");
+        check_pkg(
+            &[("conn.go", CONN), ("types.go", types), ("f.go", &f)],
+            expect,
+        );
+    }
+}
+
+#[test]
+fn results_of_functions_and_methods_of_the_package() {
+    let decls = "package ctx\n\nimport \"sync\"\n\n\
+type cancelCtx struct {\n\tmu   sync.Mutex\n\tdone *sync.Once\n}\n\n\
+func parentOf(parent any) (*cancelCtx, bool) { return nil, false }\n\n\
+func pair() (ok bool, wg *sync.WaitGroup) { return }\n\n\
+func (c *cancelCtx) self() *cancelCtx { return c }\n\n\
+func (c *cancelCtx) both() (a, b *cancelCtx) { return c, c }\n";
+    for (code, expect) in [
+        (
+            "p, ok := parentOf(x)\n\tp.mu.Lo$0ck()",
+            Some("sync.Mutex.Lock > sync.Mutex > sync"),
+        ),
+        ("p, ok := parentOf(x)\n\t_ = o$0k", None),
+        (
+            "_, wg := pair()\n\twg.Wa$0it()",
+            Some("sync.WaitGroup.Wait > sync.WaitGroup > sync"),
+        ),
+        (
+            "var ok, wg = pair()\n\twg.Wa$0it()",
+            Some("sync.WaitGroup.Wait > sync.WaitGroup > sync"),
+        ),
+        (
+            "p, _ := parentOf(x)\n\tp.self().done.D$0o(nil)",
+            Some("sync.Once.Do > sync.Once > sync"),
+        ),
+        (
+            "p, _ := parentOf(x)\n\t_, q := p.both()\n\tq.mu.Un$0lock()",
+            Some("sync.Mutex.Unlock > sync.Mutex > sync"),
+        ),
+        (
+            "c := cancelCtx(*y)\n\tc.mu.Lo$0ck()",
+            Some("sync.Mutex.Lock > sync.Mutex > sync"),
+        ),
+        // a local func value shadows the package's function
+        (
+            "parentOf := func() *int { return nil }\n\tp := parentOf()\n\tp.mu.Lo$0ck()",
+            None,
+        ),
+        // type assertions, in the file alone too
+        (
+            "v, ok := x.(*sync.WaitGroup)\n\tv.Wa$0it()",
+            Some("sync.WaitGroup.Wait > sync.WaitGroup > sync"),
+        ),
+    ] {
+        let f = format!(
+            "package ctx\n\nimport \"sync\"\n\nfunc f(x any, y *cancelCtx) {{\n\t{code}\n}}\n"
+        );
+        check_pkg(&[("decls.go", decls), ("f.go", &f)], expect);
+    }
+}
+
+#[test]
+fn package_level_vars_and_consts() {
+    let vars = "package reg\n\nimport (\n\t\"sync\"\n\t\"time\"\n)\n\n\
+var (\n\tdefaultMu sync.Mutex\n\tregistry  = &Registry{}\n\tonce      = new(sync.Once)\n\tcur, _    = current()\n)\n\n\
+const tick time.Duration = 5\n\n\
+type Registry struct{ mu sync.RWMutex }\n\nfunc current() (*Registry, error) { return nil, nil }\n";
+    for (code, expect) in [
+        (
+            "defaultMu.Lo$0ck()",
+            Some("sync.Mutex.Lock > sync.Mutex > sync"),
+        ),
+        ("default$0Mu.Lock()", Some("sync.Mutex > sync")),
+        (
+            "registry.mu.RLo$0ck()",
+            Some("sync.RWMutex.RLock > sync.RWMutex > sync"),
+        ),
+        ("once.D$0o(nil)", Some("sync.Once.Do > sync.Once > sync")),
+        (
+            "cur.mu.RLo$0ck()",
+            Some("sync.RWMutex.RLock > sync.RWMutex > sync"),
+        ),
+        (
+            "tick.Seco$0nds()",
+            Some("time.Duration.Seconds > time.Duration > time"),
+        ),
+        // a local of the same name shadows the package's var
+        ("defaultMu := registry\n\tdefaultMu.Lo$0ck()", None),
+    ] {
+        let f = format!("package reg\n\nfunc f() {{\n\t{code}\n}}\n");
+        check_pkg(&[("vars.go", vars), ("f.go", &f)], expect);
+    }
+}
+
+#[test]
+fn file_declarations_read_the_package_clause() {
+    let mut p = parser();
+    let text = "// Package x.\npackage x_test\n\nfunc F() {}\n";
+    let tree = parse(&mut p, text, None).unwrap();
+    let d = FileDecls::of(&tree, text);
+    assert_eq!(d.package(), "x_test");
+    let pkg = Package::new([&d]);
+    assert_eq!(pkg.name(), "x_test");
+    assert_eq!(pkg.counts(), (0, 1, 0, 0));
+}
+
+#[test]
+fn package_clause_without_a_parse() {
+    for (text, expect) in [
+        ("package foo\n", Some("foo")),
+        (
+            "\u{feff}// Copyright\n\n/* doc\n*/ package foo_test // x\n",
+            Some("foo_test"),
+        ),
+        ("//go:build ignore\n\npackage main\n", Some("main")),
+        ("packagefoo\n", None),
+        ("import \"x\"\npackage foo\n", None),
+        ("/* unclosed package foo", None),
+        ("", None),
+    ] {
+        assert_eq!(package_clause(text), expect, "{text:?}");
+    }
+}
+
+/// Emptying the bodies of top-level functions changes no declaration: over tricky inline code,
+/// every Go fixture of the repository, and the Go tree of `GONOTES_GOROOT_SRC` (for example
+/// `/usr/share/go-1.19/src`) when that is set.
+#[test]
+fn declarations_without_bodies_are_the_same() {
+    let mut texts: Vec<(String, String)> = [
+        "package p\n\nfunc f() { x := struct{ a int }{1}; _ = x; s := \"}\"; r := '}'; _ = `{` }\n\ntype T struct{ mu sync.Mutex }\n",
+        "package p\n\nfunc (t *T[K]) M(cb func() error) (r struct{ a int }, err error) {\n\tif true { return }\n\treturn\n}\n\nvar v sync.Once\n",
+        "package p\n\nfunc f() interface{ M() } { /* } */ return nil }\n\n// }\nfunc g() func() { return func() {} }\n\nconst c time.Duration = 1\n",
+        "package p\n\nfunc asm(x int) int\n\ntype H func(x int) error\n\nfunc h() *sync.WaitGroup {\n\treturn nil\n}\n",
+        "package p\n\nvar f = func() {\n}\n\nvar (\n\tg = func() { }\n\tmu sync.Mutex\n)\n\nfunc unclosed() {\n",
+    ]
+    .iter()
+    .enumerate()
+    .map(|(i, t)| (format!("inline {i}"), t.to_string()))
+    .collect();
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    let mut dirs = vec![root];
+    if let Some(goroot) = std::env::var_os("GONOTES_GOROOT_SRC") {
+        dirs.push(goroot.into());
+    }
+    while let Some(d) = dirs.pop() {
+        for e in std::fs::read_dir(&d).into_iter().flatten().flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                dirs.push(p);
+            } else if p.extension().is_some_and(|x| x == "go") {
+                if let Ok(t) = std::fs::read_to_string(&p) {
+                    texts.push((p.display().to_string(), t));
+                }
+            }
+        }
+    }
+    assert!(texts.len() > 20, "{}", texts.len());
+    let mut p = parser();
+    let mut kept = 0;
+    let mut total = 0;
+    for (name, text) in &texts {
+        let short = without_bodies(text);
+        kept += short.len();
+        total += text.len();
+        let full = FileDecls::of(&parse(&mut p, text, None).unwrap(), text);
+        let skel = FileDecls::of(&parse(&mut p, &short, None).unwrap(), &short);
+        assert_eq!(skel, full, "{name}:\n{short}");
+    }
+    assert!(kept < total, "{kept} of {total} bytes kept");
 }

@@ -1,7 +1,8 @@
 //! The language server: the only code that knows the protocol. Messages are handled in arrival
 //! order (`concurrency_level(1)`); every handler is synchronous inside, runs under a panic guard
 //! (a panic becomes an error reply), and never awaits the client while holding state. Indexing
-//! runs on its own thread ([`indexer`]) and requests read the last complete snapshot.
+//! runs on its own thread ([`indexer`]), the Go packages of open files on another
+//! ([`packages`]), and requests read the last complete snapshot of each.
 
 mod config;
 pub mod documents;
@@ -9,6 +10,7 @@ pub mod frames;
 mod handlers;
 mod indexer;
 mod log;
+mod packages;
 mod stdio;
 
 use std::collections::HashMap;
@@ -37,12 +39,16 @@ pub struct State {
     pub parser: tree_sitter::Parser,
     /// Note paths the server indexes (for open-buffer overlays).
     pub note_roots: Vec<PathBuf>,
+    /// The packages of open Go files, as last read.
+    pub packages: packages::Snapshot,
 }
 
 /// What handlers and spawned tasks share.
 pub struct Shared {
     state: Mutex<State>,
     jobs: Mutex<Sender<Job>>,
+    /// Open Go buffers and changed Go files, for the package thread.
+    go_jobs: Mutex<Sender<packages::Job>>,
     /// The configuration as received so far: each new value is merged over it, so a client
     /// that answers `{}` or sends one field does not reset the rest.
     config_value: Mutex<Value>,
@@ -83,6 +89,14 @@ impl Shared {
     fn send(&self, job: Job) {
         let _ = self
             .jobs
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .send(job);
+    }
+
+    fn send_go(&self, job: packages::Job) {
+        let _ = self
+            .go_jobs
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .send(job);
@@ -188,6 +202,19 @@ impl Backend {
     }
 }
 
+/// An open Go document's buffer for the package thread (a copy of the text, and the tree, which
+/// costs a reference count: the thread reads declarations without parsing again).
+fn go_buffer(uri: &str, doc: &Document) -> Option<packages::Job> {
+    if doc.lang != Lang::Go {
+        return None;
+    }
+    Some(packages::Job::Buffer {
+        uri: uri.to_string(),
+        text: doc.text.clone(),
+        tree: doc.tree.clone()?,
+    })
+}
+
 fn pos(p: Position) -> LineCol {
     LineCol {
         line: p.line,
@@ -291,6 +318,7 @@ impl LanguageServer for Backend {
     async fn shutdown(&self) -> Result<()> {
         self.shutdown.store(true, Ordering::SeqCst);
         self.send(Job::Stop);
+        self.shared.send_go(packages::Job::Stop);
         Ok(())
     }
 
@@ -311,6 +339,9 @@ impl LanguageServer for Backend {
                 p.text_document.text,
                 &mut st.parser,
             );
+            if let Some(job) = go_buffer(&uri, &doc) {
+                self.shared.send_go(job);
+            }
             st.docs.insert(uri, doc);
             Ok(())
         });
@@ -335,6 +366,9 @@ impl LanguageServer for Backend {
                 })
                 .collect();
             doc.apply(p.text_document.version, &changes, enc, &mut st.parser);
+            if let Some(job) = go_buffer(&uri, doc) {
+                self.shared.send_go(job);
+            }
             Ok((doc.lang == Lang::Markdown).then(|| doc.text.clone()))
         });
         if let Ok(Some(text)) = overlay {
@@ -347,6 +381,9 @@ impl LanguageServer for Backend {
     async fn did_close(&self, p: DidCloseTextDocumentParams) {
         let uri = p.text_document.uri.as_str().to_string();
         let lang = self.lock().docs.remove(&uri).map(|d| d.lang);
+        if lang == Some(Lang::Go) {
+            self.shared.send_go(packages::Job::Closed(uri.clone()));
+        }
         if lang == Some(Lang::Markdown) {
             if let Some(path) = self.note_path(&uri) {
                 self.send(Job::Overlay(path, None));
@@ -369,6 +406,14 @@ impl LanguageServer for Backend {
             .iter()
             .filter_map(|c| crate::load::uri_to_path(c.uri.as_str()))
             .collect();
+        let go: Vec<PathBuf> = paths
+            .iter()
+            .filter(|p| crate::load::is_go_file(p))
+            .cloned()
+            .collect();
+        if !go.is_empty() {
+            self.shared.send_go(packages::Job::Changed(go));
+        }
         if !paths.is_empty() {
             self.send(Job::Changed(paths));
         }
@@ -513,6 +558,10 @@ where
     let progress = Arc::new(AtomicBool::new(false));
     let snapshot = Snapshot::default();
     let (jobs_tx, jobs_rx) = std::sync::mpsc::channel();
+    let (go_tx, go_rx) = std::sync::mpsc::channel();
+    let go_packages = packages::Snapshot::default();
+    packages::spawn(go_packages.clone(), go_rx, go_tx.clone());
+    let stop_go = go_tx.clone();
     let handle = tokio::runtime::Handle::current();
     let stop = jobs_tx.clone();
     let (service, socket) = LspService::build(|client: Client| {
@@ -538,8 +587,10 @@ where
                     root: None,
                     parser: crate::go::parser(),
                     note_roots: Vec::new(),
+                    packages: go_packages.clone(),
                 }),
                 jobs: Mutex::new(jobs_tx.clone()),
+                go_jobs: Mutex::new(go_tx.clone()),
                 config_value: Mutex::new(Value::Object(Default::default())),
             }),
             snapshot: snapshot.clone(),
@@ -567,5 +618,6 @@ where
         } => {}
     }
     let _ = stop.send(Job::Stop);
+    let _ = stop_go.send(packages::Job::Stop);
     shutdown.load(Ordering::SeqCst)
 }

@@ -18,7 +18,10 @@ pub fn completion(st: &State, index: &Index, p: &CompletionParams) -> Option<Com
     let doc = super::go_doc(st, &tdp.text_document.uri)?;
     let tree = doc.tree.as_ref()?;
     let offset = doc.offset(crate::lsp::pos(tdp.position), st.encoding);
-    let items: Vec<CompletionItem> = match go::completion_at(tree, &doc.text, offset)? {
+    let packages = st.packages.get();
+    let pkg = packages.of(tdp.text_document.uri.as_str());
+    let items: Vec<CompletionItem> = match go::completion_in_package(tree, &doc.text, offset, pkg)?
+    {
         CompletionContext::Member {
             qualifier, prefix, ..
         } => lookup::members(index, &qualifier, &prefix, MAX_ITEMS)

@@ -35,7 +35,8 @@ pub(crate) fn go_doc<'s>(st: &'s State, uri: &Uri) -> Option<&'s Document> {
     }
 }
 
-/// The Go symbol at a position of an open Go document.
+/// The Go symbol at a position of an open Go document, resolved through the other files of its
+/// package as last read.
 pub(crate) fn symbol_at<'s>(
     st: &'s State,
     uri: &Uri,
@@ -44,7 +45,8 @@ pub(crate) fn symbol_at<'s>(
     let doc = go_doc(st, uri)?;
     let tree = doc.tree.as_ref()?;
     let offset = doc.offset(super::pos(p), st.encoding);
-    go::symbol_at(tree, &doc.text, offset).map(|s| (doc, s))
+    let packages = st.packages.get();
+    go::symbol_in_package(tree, &doc.text, offset, packages.of(uri.as_str())).map(|s| (doc, s))
 }
 
 /// A note link as an LSP location (the line's start).

@@ -1,0 +1,289 @@
+//! Scopes and declarations: the chain of nodes a query reads, the file's imports, and the
+//! declaration of a name visible at a spot, with lexical scoping.
+
+use tree_sitter::Node;
+
+use super::kinds;
+use super::names::{is_std_package, package_name_of_path};
+use super::package::Package;
+
+/// What a query reads: the text, the tree, and the chain of nodes from the root down to the
+/// node asked about. tree-sitter finds a node's parent by walking down from the root, so asking
+/// for parents over and over on a large file is slow; the chain answers for every ancestor of
+/// that node at once.
+pub(super) struct Ctx<'t> {
+    pub(super) text: &'t str,
+    pub(super) root: Node<'t>,
+    pub(super) chain: Vec<Node<'t>>,
+    /// The variables the file's top level declares (the last declaration of a name wins, as a
+    /// scan in order finds it), read once per request when a name is looked up there.
+    pub(super) top_vars: std::cell::OnceCell<std::collections::HashMap<&'t str, Decl<'t>>>,
+    /// The functions it declares, the same way.
+    pub(super) top_funcs: std::cell::OnceCell<std::collections::HashSet<&'t str>>,
+    /// The package the file belongs to, when known: what its other files declare.
+    pub(super) pkg: Option<&'t Package>,
+}
+
+impl<'t> Ctx<'t> {
+    pub(super) fn new(text: &'t str, root: Node<'t>, node: Node<'t>) -> Self {
+        let mut chain = vec![root];
+        let mut cur = root;
+        while cur.id() != node.id() {
+            match cur.child_with_descendant(node) {
+                Some(c) if c.id() != cur.id() => {
+                    chain.push(c);
+                    cur = c;
+                }
+                _ => break,
+            }
+        }
+        Ctx {
+            text,
+            root,
+            chain,
+            top_vars: std::cell::OnceCell::new(),
+            top_funcs: std::cell::OnceCell::new(),
+            pkg: None,
+        }
+    }
+
+    /// The same, resolving through `pkg` what the file does not state.
+    pub(super) fn with_package(mut self, pkg: Option<&'t Package>) -> Self {
+        self.pkg = pkg;
+        self
+    }
+
+    pub(super) fn top_vars(&self) -> &std::collections::HashMap<&'t str, Decl<'t>> {
+        self.top_vars.get_or_init(|| {
+            let mut vars = std::collections::HashMap::new();
+            let mut c = self.root.walk();
+            for stmt in self.root.named_children(&mut c) {
+                self.declarations(stmt, |name, decl| {
+                    vars.insert(name, decl);
+                });
+            }
+            vars
+        })
+    }
+
+    pub(super) fn parent(&self, n: Node<'t>) -> Option<Node<'t>> {
+        match self.chain.iter().position(|c| c.id() == n.id()) {
+            Some(0) => None,
+            Some(i) => Some(self.chain[i - 1]),
+            None => n.parent(),
+        }
+    }
+
+    pub(super) fn src(&self, n: Node<'_>) -> &'t str {
+        self.text.get(n.byte_range()).unwrap_or("")
+    }
+
+    /// The canonical package a name in the file refers to: an import (aliases resolved) or an
+    /// undeclared standard-library package name.
+    pub(super) fn package_of(&self, name: &str, _at: Node<'_>) -> Option<String> {
+        let mut found = None;
+        self.for_each_import(|alias, path| {
+            let canon = package_name_of_path(path);
+            let local = alias.unwrap_or(canon);
+            if local == name && found.is_none() {
+                found = Some(canon.to_string());
+            }
+        });
+        if found.is_some() {
+            return found;
+        }
+        is_std_package(name).then(|| name.to_string())
+    }
+
+    pub(super) fn for_each_import(&self, mut f: impl FnMut(Option<&str>, &str)) {
+        let mut c = self.root.walk();
+        for decl in self.root.named_children(&mut c) {
+            match decl.kind() {
+                "import_declaration" => {}
+                "package_clause" | "comment" => continue,
+                // imports come before every other declaration
+                _ => break,
+            }
+            let mut specs = Vec::new();
+            let mut c2 = decl.walk();
+            for child in decl.named_children(&mut c2) {
+                match child.kind() {
+                    "import_spec" => specs.push(child),
+                    "import_spec_list" => {
+                        let mut c3 = child.walk();
+                        specs.extend(
+                            child
+                                .named_children(&mut c3)
+                                .filter(|s| s.kind() == "import_spec"),
+                        );
+                    }
+                    _ => {}
+                }
+            }
+            for spec in specs {
+                let Some(path) = spec.child_by_field_name("path") else {
+                    continue;
+                };
+                let path = self.src(path).trim_matches(['"', '`']);
+                let alias = spec.child_by_field_name("name").map(|n| self.src(n));
+                match alias {
+                    Some("_") | Some(".") => {}
+                    other => f(other, path),
+                }
+            }
+        }
+    }
+
+    pub(super) fn declares_function(&self, name: &str) -> bool {
+        let funcs = self.top_funcs.get_or_init(|| {
+            let function = kinds().function_declaration;
+            let mut c = self.root.walk();
+            self.root
+                .named_children(&mut c)
+                .filter(|d| d.kind_id() == function)
+                .filter_map(|d| d.child_by_field_name("name"))
+                .map(|n| self.src(n))
+                .collect()
+        });
+        funcs.contains(name)
+    }
+
+    /// The declaration of `name` visible at `at`: the innermost scope's last declaration before
+    /// it (any position at file level). Returns the node that states the type: a var_spec, a
+    /// parameter_declaration, or the value expression of a short variable declaration.
+    pub(super) fn declared(&self, name: &str, at: Node<'t>) -> Option<Decl<'t>> {
+        let pos = at.start_byte();
+        let mut node = at;
+        while let Some(scope) = self.parent(node) {
+            let found = match scope.kind() {
+                "statement_list" | "block" => self.decl_in_statements(scope, name, Some(pos)),
+                "source_file" => self.top_vars().get(name).copied(),
+                "function_declaration" | "method_declaration" | "func_literal" => {
+                    let mut hit = None;
+                    for field in ["receiver", "parameters"] {
+                        if let Some(list) = scope.child_by_field_name(field) {
+                            hit = hit.or_else(|| self.decl_in_params(list, name));
+                        }
+                    }
+                    hit
+                }
+                _ => None,
+            };
+            if found.is_some() {
+                return found;
+            }
+            node = scope;
+        }
+        None
+    }
+
+    pub(super) fn decl_in_params(&self, list: Node<'t>, name: &str) -> Option<Decl<'t>> {
+        let mut c = list.walk();
+        for p in list.named_children(&mut c) {
+            let mut c2 = p.walk();
+            let names = p.children_by_field_name("name", &mut c2);
+            if names.into_iter().any(|n| self.src(n) == name) {
+                return p.child_by_field_name("type").map(Decl::Type);
+            }
+        }
+        None
+    }
+
+    pub(super) fn decl_in_statements(
+        &self,
+        scope: Node<'t>,
+        name: &str,
+        before: Option<usize>,
+    ) -> Option<Decl<'t>> {
+        let mut last = None;
+        let mut c = scope.walk();
+        for stmt in scope.named_children(&mut c) {
+            if before.is_some_and(|b| stmt.start_byte() > b) {
+                break;
+            }
+            self.declarations(stmt, |n, decl| {
+                if n == name {
+                    last = Some(decl);
+                }
+            });
+        }
+        last
+    }
+
+    /// Every variable `stmt` declares, in order, with the node that states its type: the
+    /// type of its var_spec, or the value it is given.
+    pub(super) fn declarations(&self, stmt: Node<'t>, mut f: impl FnMut(&'t str, Decl<'t>)) {
+        let id = stmt.kind_id();
+        if id == kinds().var_declaration {
+            let mut c2 = stmt.walk();
+            for ch in stmt.named_children(&mut c2) {
+                match ch.kind() {
+                    "var_spec" => self.var_spec_declarations(ch, &mut f),
+                    "var_spec_list" => {
+                        let mut c3 = ch.walk();
+                        for spec in ch.named_children(&mut c3) {
+                            if spec.kind() == "var_spec" {
+                                self.var_spec_declarations(spec, &mut f);
+                            }
+                        }
+                    }
+                    _ => {}
+                }
+            }
+        } else if id == kinds().short_var_declaration {
+            let (Some(left), Some(right)) = (
+                stmt.child_by_field_name("left"),
+                stmt.child_by_field_name("right"),
+            ) else {
+                return;
+            };
+            let mut c2 = left.walk();
+            let mut c3 = right.walk();
+            let values: Vec<Node<'t>> = right.named_children(&mut c3).collect();
+            let names: Vec<Node<'t>> = left.named_children(&mut c2).collect();
+            for (i, n) in names.iter().enumerate() {
+                let decl = match values.as_slice() {
+                    // `p, ok := parentOf(ctx)`: each name is one result of the one value
+                    [one] if names.len() > 1 => Decl::Result(*one, i),
+                    _ => values.get(i).copied().map_or(Decl::Unknown, Decl::Value),
+                };
+                f(self.src(*n), decl);
+            }
+        }
+    }
+
+    pub(super) fn var_spec_declarations(
+        &self,
+        spec: Node<'t>,
+        f: &mut impl FnMut(&'t str, Decl<'t>),
+    ) {
+        let mut c = spec.walk();
+        let names: Vec<Node<'t>> = spec.children_by_field_name("name", &mut c).collect();
+        let ty = spec.child_by_field_name("type");
+        let values: Vec<Node<'t>> = match spec.child_by_field_name("value") {
+            Some(v) if ty.is_none() => {
+                let mut c2 = v.walk();
+                v.named_children(&mut c2).collect()
+            }
+            _ => Vec::new(),
+        };
+        for (i, n) in names.iter().enumerate() {
+            let decl = match ty {
+                Some(t) => Decl::Type(t),
+                None if values.is_empty() => return, // `var x` alone states nothing
+                None if values.len() == 1 && names.len() > 1 => Decl::Result(values[0], i),
+                None => values.get(i).copied().map_or(Decl::Unknown, Decl::Value),
+            };
+            f(self.src(*n), decl);
+        }
+    }
+}
+
+#[derive(Clone, Copy)]
+pub(super) enum Decl<'t> {
+    Type(Node<'t>),
+    Value(Node<'t>),
+    /// One of the results of a value that has several (`a, b := f()`): the index.
+    Result(Node<'t>, usize),
+    Unknown,
+}

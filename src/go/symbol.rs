@@ -1,0 +1,227 @@
+//! The Go name at a byte offset of a parsed file, and every name a file uses.
+
+use std::ops::Range;
+
+use tree_sitter::{Node, Tree};
+
+use super::fallbacks;
+use super::names::{STRUCT_TAG, is_builtin, is_keyword};
+use super::package::{Member, Package};
+use super::scope::Ctx;
+use super::types::TypeRef;
+
+/// The Go name found at a spot of a source file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Symbol {
+    /// The keys to look up, most specific first: `sync.WaitGroup.Add`, `sync.WaitGroup`, `sync`.
+    pub keys: Vec<String>,
+    /// The bytes of the source the name spans (for the hover's range).
+    pub range: Range<usize>,
+}
+
+/// The name at byte `offset` of `text` (parsed as `tree`), or `None`.
+/// A cursor just after a name (at its end) still finds it.
+pub fn symbol_at(tree: &Tree, text: &str, offset: usize) -> Option<Symbol> {
+    symbol_in_package(tree, text, offset, None)
+}
+
+/// [`symbol_at`], resolving through `pkg` (the other files of the file's package) what the file
+/// itself does not state: a field of a struct declared elsewhere, a member promoted through an
+/// embedded field, the result of a function or method of the package, a package-level var.
+pub fn symbol_in_package(
+    tree: &Tree,
+    text: &str,
+    offset: usize,
+    pkg: Option<&Package>,
+) -> Option<Symbol> {
+    let offset = offset.min(text.len());
+    let root = tree.root_node();
+    let find = |o: usize| {
+        let leaf = root.descendant_for_byte_range(o, o)?;
+        Ctx::new(text, root, leaf).with_package(pkg).at(leaf)
+    };
+    find(offset).or_else(|| if offset > 0 { find(offset - 1) } else { None })
+}
+
+/// Every name a parsed source uses, in order of first use, without repeats.
+pub fn names_used(tree: &Tree, text: &str) -> Vec<String> {
+    let root = tree.root_node();
+    let mut out: Vec<String> = Vec::new();
+    let mut cursor = tree.walk();
+    let mut visit = true;
+    loop {
+        let node = cursor.node();
+        if visit && node.child_count() == 0 {
+            if let Some(sym) = Ctx::new(text, root, node).symbol_of_leaf(node) {
+                if let Some(first) = sym.keys.into_iter().next() {
+                    if !out.contains(&first) {
+                        out.push(first);
+                    }
+                }
+            }
+        }
+        if visit && cursor.goto_first_child() {
+            continue;
+        }
+        if cursor.goto_next_sibling() {
+            visit = true;
+            continue;
+        }
+        if !cursor.goto_parent() {
+            break;
+        }
+        visit = false;
+    }
+    out
+}
+
+impl<'t> Ctx<'t> {
+    pub(super) fn in_comment_or_string(&self, n: Node<'t>) -> bool {
+        let mut node = Some(n);
+        while let Some(x) = node {
+            if matches!(
+                x.kind(),
+                "comment" | "interpreted_string_literal" | "raw_string_literal" | "rune_literal"
+            ) {
+                return true;
+            }
+            node = self.parent(x);
+        }
+        false
+    }
+
+    pub(super) fn at(&self, node: Node<'t>) -> Option<Symbol> {
+        if node.child_count() != 0 {
+            // A struct tag: the string is a leaf in some grammars, a node with children in others.
+            if matches!(
+                node.kind(),
+                "raw_string_literal" | "interpreted_string_literal"
+            ) {
+                return self.struct_tag(node);
+            }
+            return None;
+        }
+        self.symbol_of_leaf(node)
+    }
+
+    pub(super) fn struct_tag(&self, node: Node<'t>) -> Option<Symbol> {
+        let field = self
+            .parent(node)
+            .filter(|p| p.kind() == "field_declaration")?;
+        let tag = field.child_by_field_name("tag")?;
+        (tag.id() == node.id()).then(|| Symbol {
+            keys: vec![STRUCT_TAG.to_string()],
+            range: node.byte_range(),
+        })
+    }
+
+    pub(super) fn symbol_of_leaf(&self, node: Node<'t>) -> Option<Symbol> {
+        let parent = self.parent(node)?;
+        if self.in_comment_or_string(node) {
+            // string content may be a child leaf of the literal
+            let lit = if matches!(
+                node.kind(),
+                "raw_string_literal" | "interpreted_string_literal"
+            ) {
+                Some(node)
+            } else {
+                std::iter::successors(Some(node), |n| self.parent(*n)).find(|n| {
+                    matches!(
+                        n.kind(),
+                        "raw_string_literal" | "interpreted_string_literal"
+                    )
+                })
+            };
+            return lit.and_then(|l| self.struct_tag(l));
+        }
+        let range = node.byte_range();
+        let one = |key: String| {
+            Some(Symbol {
+                keys: fallbacks(&key),
+                range: range.clone(),
+            })
+        };
+        let kind = node.kind();
+        if !node.is_named() {
+            if kind == "<-" {
+                return one("<-".to_string());
+            }
+            if is_keyword(kind) {
+                return one(kind.to_string());
+            }
+            return None;
+        }
+        match kind {
+            "blank_identifier" => {
+                let key = match parent.kind() {
+                    "import_spec" => "import _",
+                    _ => "_",
+                };
+                one(key.to_string())
+            }
+            "identifier" if self.src(node) == "_" => {
+                let key = match parent.kind() {
+                    "var_spec" | "const_spec" => "var _",
+                    _ => "_",
+                };
+                one(key.to_string())
+            }
+            "field_identifier" => {
+                let sel = parent.kind() == "selector_expression";
+                if sel && parent.child_by_field_name("field").map(|f| f.id()) == Some(node.id()) {
+                    let operand = parent.child_by_field_name("operand")?;
+                    let member = self.src(node);
+                    if let Some(qualifier) = self.expr_key(operand) {
+                        return one(format!("{qualifier}.{member}"));
+                    }
+                    // a member of a type of this package, promoted from an embedded type of
+                    // another package (`dc.Lock()`), or that embedded field (`dc.Mutex`)
+                    let pkg = self.pkg?;
+                    let TypeRef::Local(owner) = self.type_of_expr(operand, 0)? else {
+                        return None;
+                    };
+                    return match pkg.member(&owner, member)? {
+                        Member::Promoted(q) => one(format!("{q}.{member}")),
+                        Member::Field {
+                            ty: Some(TypeRef::Qualified(q)),
+                            embedded: true,
+                        } => one(q),
+                        _ => None,
+                    };
+                }
+                None
+            }
+            "package_identifier" => {
+                if parent.kind() == "qualified_type" {
+                    let pkg = self.package_of(self.src(node), node)?;
+                    return one(pkg);
+                }
+                None
+            }
+            "type_identifier" => {
+                if parent.kind() == "qualified_type" {
+                    let pkg_node = parent.child_by_field_name("package")?;
+                    let pkg = self.package_of(self.src(pkg_node), node)?;
+                    return one(format!("{pkg}.{}", self.src(node)));
+                }
+                None
+            }
+            "identifier" => {
+                let name = self.src(node);
+                // a builtin call, not shadowed by the file
+                if is_builtin(name)
+                    && parent.kind() == "call_expression"
+                    && parent.child_by_field_name("function").map(|f| f.id()) == Some(node.id())
+                    && self.declared(name, node).is_none()
+                    && !self.declares_function(name)
+                    && !self.pkg.is_some_and(|p| p.has_func(name))
+                {
+                    return one(name.to_string());
+                }
+                // `x` itself: a package, or a variable of a known library type
+                self.expr_key(node).and_then(one)
+            }
+            _ => None,
+        }
+    }
+}

@@ -1,0 +1,296 @@
+//! The Go packages of open files, off the message loop. For a Go file the server has open, the
+//! other `.go` files of its folder with the same package clause are read and parsed on this
+//! thread (open files count with their buffers, from the tree the message loop already has),
+//! and each package's declarations are published as an immutable snapshot, like the notes
+//! index. The folders are watched; `workspace/didChangeWatchedFiles` reaches here too. A hover
+//! reads the last snapshot and never parses another file.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use tree_sitter::{Parser, Tree};
+
+use crate::go::{self, FileDecls, Package};
+use crate::load::{self, FolderWatch, Stamp};
+
+/// How long the thread waits for more changes before it publishes.
+const DEBOUNCE: Duration = Duration::from_millis(20);
+/// The longest it gathers changes.
+const MAX_GATHER: Duration = Duration::from_millis(100);
+
+pub enum Job {
+    /// A Go document opened or changed: its text and tree.
+    Buffer {
+        uri: String,
+        text: String,
+        tree: Tree,
+    },
+    /// A Go document closed.
+    Closed(String),
+    /// Files changed on disk (the watcher, or the client).
+    Changed(Vec<PathBuf>),
+    Stop,
+}
+
+/// The package of each open Go document.
+#[derive(Debug, Default)]
+pub struct Packages {
+    by_uri: HashMap<String, Arc<Package>>,
+}
+
+impl Packages {
+    /// The package of the open document `uri`, once read.
+    pub fn of(&self, uri: &str) -> Option<&Package> {
+        self.by_uri.get(uri).map(|p| &**p)
+    }
+}
+
+/// The latest packages, shared.
+#[derive(Clone, Default)]
+pub struct Snapshot(Arc<Mutex<Arc<Packages>>>);
+
+impl Snapshot {
+    pub fn get(&self) -> Arc<Packages> {
+        self.0.lock().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+    fn set(&self, p: Packages) {
+        *self.0.lock().unwrap_or_else(|e| e.into_inner()) = Arc::new(p);
+    }
+}
+
+/// A Go file of a watched folder, as on disk.
+struct DiskFile {
+    stamp: Stamp,
+    package: String,
+    /// Read when its package is wanted.
+    decls: Option<Arc<FileDecls>>,
+}
+
+struct OpenFile {
+    /// Its folder on disk, when it has one.
+    dir: Option<PathBuf>,
+    path: Option<PathBuf>,
+    decls: Arc<FileDecls>,
+}
+
+#[derive(Default)]
+struct Workspace {
+    open: HashMap<String, OpenFile>,
+    folders: HashMap<PathBuf, BTreeMap<PathBuf, DiskFile>>,
+    published: HashMap<String, Arc<Package>>,
+}
+
+pub fn spawn(snapshot: Snapshot, jobs: Receiver<Job>, jobs_tx: Sender<Job>) {
+    let spawned = std::thread::Builder::new()
+        .name("gonotes-go".into())
+        .spawn(move || {
+            let mut parser = go::parser();
+            let mut ws = Workspace::default();
+            // started with the first folder: no watcher thread for a session without Go files
+            let mut watch: Option<FolderWatch> = None;
+            let mut watch_failed = false;
+            loop {
+                let Ok(first) = jobs.recv() else { return };
+                let mut batch = vec![first];
+                let gathering = Instant::now();
+                while gathering.elapsed() < MAX_GATHER {
+                    match jobs
+                        .recv_timeout(DEBOUNCE.min(MAX_GATHER.saturating_sub(gathering.elapsed())))
+                    {
+                        Ok(j) => batch.push(j),
+                        Err(RecvTimeoutError::Timeout) => break,
+                        Err(RecvTimeoutError::Disconnected) => return,
+                    }
+                }
+                if batch.iter().any(|j| matches!(j, Job::Stop)) {
+                    return;
+                }
+                let mut dirty: HashSet<Option<PathBuf>> = HashSet::new();
+                let mut new_dirs: Vec<PathBuf> = Vec::new();
+                let mut gone_dirs: Vec<PathBuf> = Vec::new();
+                // the last buffer of each document in the batch is the one that counts
+                let mut buffers: HashMap<String, (String, Tree)> = HashMap::new();
+                for job in batch {
+                    match job {
+                        Job::Buffer { uri, text, tree } => {
+                            buffers.insert(uri, (text, tree));
+                        }
+                        Job::Closed(uri) => {
+                            buffers.remove(&uri);
+                            if let Some(f) = ws.open.remove(&uri) {
+                                dirty.insert(f.dir.clone());
+                                ws.published.remove(&uri);
+                                if let Some(d) = f.dir {
+                                    if !ws.open.values().any(|o| o.dir.as_ref() == Some(&d)) {
+                                        ws.folders.remove(&d);
+                                        gone_dirs.push(d);
+                                    }
+                                }
+                            }
+                        }
+                        Job::Changed(paths) => {
+                            for p in paths {
+                                if let Some(d) = ws.file_changed(&p) {
+                                    dirty.insert(Some(d));
+                                }
+                            }
+                        }
+                        Job::Stop => return,
+                    }
+                }
+                for (uri, (text, tree)) in buffers {
+                    let path = load::uri_to_path(&uri);
+                    let dir = path
+                        .as_deref()
+                        .and_then(Path::parent)
+                        .map(Path::to_path_buf);
+                    if let Some(d) = &dir {
+                        if !ws.folders.contains_key(d) {
+                            ws.folders.insert(d.clone(), read_folder(d));
+                            if d.is_dir() {
+                                new_dirs.push(d.clone());
+                            }
+                        }
+                    }
+                    let decls = Arc::new(FileDecls::of(&tree, &text));
+                    dirty.insert(dir.clone());
+                    ws.open.insert(uri, OpenFile { dir, path, decls });
+                }
+                if !new_dirs.is_empty() && watch.is_none() && !watch_failed {
+                    let tx = jobs_tx.clone();
+                    match FolderWatch::new(move |paths| {
+                        let _ = tx.send(Job::Changed(paths));
+                    }) {
+                        Ok(w) => watch = Some(w),
+                        Err(e) => {
+                            watch_failed = true;
+                            eprintln!("gonotes: cannot watch Go folders: {e}");
+                        }
+                    }
+                }
+                if let Some(w) = &mut watch {
+                    for d in &gone_dirs {
+                        w.remove(d);
+                    }
+                    for d in &new_dirs {
+                        w.add(d);
+                    }
+                }
+                if dirty.is_empty() {
+                    continue;
+                }
+                for dir in &dirty {
+                    ws.rebuild(dir.as_deref(), &mut parser);
+                }
+                snapshot.set(Packages {
+                    by_uri: ws.published.clone(),
+                });
+            }
+        });
+    if let Err(e) = spawned {
+        eprintln!("gonotes: cannot start the Go package thread: {e}");
+    }
+}
+
+/// The Go files of a folder with their package clauses (declarations read later, for the
+/// packages open files belong to).
+fn read_folder(dir: &Path) -> BTreeMap<PathBuf, DiskFile> {
+    let mut files = BTreeMap::new();
+    for path in load::go_files(dir) {
+        if let Some(f) = read_clause(&path) {
+            files.insert(path, f);
+        }
+    }
+    files
+}
+
+fn read_clause(path: &Path) -> Option<DiskFile> {
+    let (stamp, text) = load::read_go(path).ok()?;
+    let package = go::package_clause(&text)?.to_string();
+    Some(DiskFile {
+        stamp,
+        package,
+        decls: None,
+    })
+}
+
+impl Workspace {
+    /// A file of a watched folder changed, appeared or went: its folder, when it is watched.
+    fn file_changed(&mut self, path: &Path) -> Option<PathBuf> {
+        if !load::is_go_file(path) {
+            return None;
+        }
+        let dir = path.parent()?;
+        let files = self.folders.get_mut(dir)?;
+        match Stamp::of(path) {
+            Some(stamp) if files.get(path).is_some_and(|f| f.stamp == stamp) => None,
+            Some(_) => {
+                match read_clause(path) {
+                    Some(f) => files.insert(path.to_path_buf(), f),
+                    None => files.remove(path),
+                };
+                Some(dir.to_path_buf())
+            }
+            None => files.remove(path).map(|_| dir.to_path_buf()),
+        }
+    }
+
+    /// The packages of the open files of `dir` (or of a document with no folder), again.
+    fn rebuild(&mut self, dir: Option<&Path>, parser: &mut Parser) {
+        let open: Vec<(&String, &OpenFile)> = self
+            .open
+            .iter()
+            .filter(|(_, f)| f.dir.as_deref() == dir)
+            .collect();
+        let Some(dir) = dir else {
+            // documents with no folder: each is its own package
+            for (uri, f) in open {
+                self.published
+                    .insert(uri.clone(), Arc::new(Package::new([&*f.decls])));
+            }
+            return;
+        };
+        let wanted: HashSet<&str> = open.iter().map(|(_, f)| f.decls.package()).collect();
+        let open_paths: HashSet<&Path> =
+            open.iter().filter_map(|(_, f)| f.path.as_deref()).collect();
+        let files = self.folders.entry(dir.to_path_buf()).or_default();
+        for (path, f) in files.iter_mut() {
+            if f.decls.is_none()
+                && wanted.contains(f.package.as_str())
+                && !open_paths.contains(path.as_path())
+            {
+                f.decls = parse_file(path, parser).map(Arc::new);
+            }
+        }
+        let mut built: HashMap<&str, Arc<Package>> = HashMap::new();
+        for name in &wanted {
+            let decls = files
+                .iter()
+                .filter(|(p, f)| f.package == *name && !open_paths.contains(p.as_path()))
+                .filter_map(|(_, f)| f.decls.as_deref())
+                .chain(
+                    open.iter()
+                        .map(|(_, f)| &*f.decls)
+                        .filter(|d| d.package() == *name),
+                );
+            built.insert(name, Arc::new(Package::new(decls)));
+        }
+        let updates: Vec<(String, Arc<Package>)> = open
+            .iter()
+            .filter_map(|(uri, f)| Some(((*uri).clone(), built.get(f.decls.package())?.clone())))
+            .collect();
+        self.published.extend(updates);
+    }
+}
+
+/// A file's declarations, parsed without its function bodies (a third of Go's bytes or less:
+/// the parse is that much shorter).
+fn parse_file(path: &Path, parser: &mut Parser) -> Option<FileDecls> {
+    let (_, text) = load::read_go(path).ok()?;
+    let text = go::without_bodies(&text);
+    let tree = go::parse(parser, &text, None)?;
+    Some(FileDecls::of(&tree, &text))
+}
