@@ -108,9 +108,9 @@ fn qualified_scan_is_the_full_scan_filtered() {
 /// The kind ids the hot loops compare name the kinds they stand for.
 #[test]
 fn kind_ids_match_kind_names() {
-    let code = "package p\nvar a = 1\nfunc f() { b := 2; var c int; _ = b; _ = c }\n";
+    let code = "package p\nvar a = 1\nfunc f() { b := 2; var c int; _ = b; _ = c }\ntype T int\n";
     let tree = parse(&mut parser(), code, None).expect("parses");
-    let mut seen = [0; 3];
+    let mut seen = [0; 4];
     let mut stack = vec![tree.root_node()];
     while let Some(n) = stack.pop() {
         let k = kinds();
@@ -118,6 +118,7 @@ fn kind_ids_match_kind_names() {
             ("var_declaration", k.var_declaration),
             ("short_var_declaration", k.short_var_declaration),
             ("function_declaration", k.function_declaration),
+            ("type_declaration", k.type_declaration),
         ]
         .iter()
         .enumerate()
@@ -128,7 +129,7 @@ fn kind_ids_match_kind_names() {
         let mut c = n.walk();
         stack.extend(n.children(&mut c));
     }
-    assert_eq!(seen, [2, 1, 1]);
+    assert_eq!(seen, [2, 1, 1, 1]);
 }
 
 /// Files of one package: `(name, text)`, one of them with `$0`. The keys at `$0` when the
