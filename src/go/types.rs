@@ -126,7 +126,13 @@ impl<'t> Ctx<'t> {
         if depth > 8 {
             return None;
         }
-        let f = call.child_by_field_name("function")?;
+        let mut f = call.child_by_field_name("function")?;
+        if f.kind() == "index_expression" {
+            // an instantiation: `New[string]()`
+            f = f
+                .child_by_field_name("operand")
+                .filter(|o| o.kind() == "identifier")?;
+        }
         match f.kind() {
             "identifier" => {
                 let name = self.src(f);

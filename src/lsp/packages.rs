@@ -155,7 +155,10 @@ pub fn spawn(snapshot: Snapshot, jobs: Receiver<Job>, jobs_tx: Sender<Job>) {
                             }
                         }
                     }
-                    let decls = Arc::new(FileDecls::of(&tree, &text));
+                    let Some(decls) = guarded(|| FileDecls::of(&tree, &text)) else {
+                        continue;
+                    };
+                    let decls = Arc::new(decls);
                     dirty.insert(dir.clone());
                     ws.open.insert(uri, OpenFile { dir, path, decls });
                 }
@@ -183,7 +186,7 @@ pub fn spawn(snapshot: Snapshot, jobs: Receiver<Job>, jobs_tx: Sender<Job>) {
                     continue;
                 }
                 for dir in &dirty {
-                    ws.rebuild(dir.as_deref(), &mut parser);
+                    guarded(|| ws.rebuild(dir.as_deref(), &mut parser));
                 }
                 snapshot.set(Packages {
                     by_uri: ws.published.clone(),
@@ -192,6 +195,17 @@ pub fn spawn(snapshot: Snapshot, jobs: Receiver<Job>, jobs_tx: Sender<Job>) {
         });
     if let Err(e) = spawned {
         eprintln!("gonotes: cannot start the Go package thread: {e}");
+    }
+}
+
+/// Runs `f`; a panic (a bug on some input) is logged and the thread goes on with what it had.
+fn guarded<T>(f: impl FnOnce() -> T) -> Option<T> {
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)) {
+        Ok(t) => Some(t),
+        Err(_) => {
+            eprintln!("gonotes: reading a Go package failed; its previous declarations stay");
+            None
+        }
     }
 }
 
