@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 
+use crate::go;
 use crate::index::{Index, NoteEntry};
 use crate::notes::{self, Aliases, Limits, Note};
 
@@ -643,6 +644,43 @@ pub fn read_go(path: &Path) -> Result<(Stamp, String), String> {
         Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
     };
     Ok((stamp, text))
+}
+
+/// A Go file's declarations, parsed without its function bodies (a third of Go's bytes or
+/// less: the parse is that much shorter).
+pub fn read_go_decls(path: &Path, parser: &mut tree_sitter::Parser) -> Option<go::FileDecls> {
+    let (_, text) = read_go(path).ok()?;
+    let text = go::without_bodies(&text);
+    let tree = go::parse(parser, &text, None)?;
+    Some(go::FileDecls::of(&tree, &text))
+}
+
+/// The package of the Go file at `path` (its text parsed as `tree`): its declarations and those
+/// of the other files of its folder with the same package clause, read now. For the command
+/// line; the language server keeps packages up to date on a thread of its own.
+pub fn go_package(path: &Path, text: &str, tree: &tree_sitter::Tree) -> go::Package {
+    let own = go::FileDecls::of(tree, text);
+    let mut files = vec![own];
+    let mut parser = go::parser();
+    let dir = path.parent().unwrap_or(Path::new("."));
+    let dir = if dir.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        dir
+    };
+    for other in go_files(dir) {
+        if other.file_name() == path.file_name() {
+            continue;
+        }
+        let same =
+            read_go(&other).is_ok_and(|(_, t)| go::package_clause(&t) == Some(files[0].package()));
+        if same {
+            if let Some(d) = read_go_decls(&other, &mut parser) {
+                files.push(d);
+            }
+        }
+    }
+    go::Package::new(&files)
 }
 
 /// Watches single folders (not their subfolders), added and removed as they are needed.

@@ -184,7 +184,9 @@ fn cmd_hover(args: &Args) -> ExitCode {
         eprintln!("gonotes hover: cannot parse {file}");
         return ExitCode::from(2);
     };
-    let symbol = go::symbol_at(&tree, &text, offset);
+    // the other files of its package, as the language server reads them
+    let package = load::go_package(std::path::Path::new(file), &text, &tree);
+    let symbol = go::symbol_in_package(&tree, &text, offset, Some(&package));
     match symbol.as_ref().and_then(|s| lookup::card(&index, &s.keys)) {
         Some(card) => {
             print!("{}", card.plain());

@@ -87,6 +87,43 @@ fn hover_at_a_spot_of_a_go_file() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
+/// `gonotes hover` reads the other files of the file's package: `s.mu` is declared in
+/// server.go.
+#[test]
+fn hover_reads_the_files_package() {
+    let dir = std::env::temp_dir().join(format!("gonotes-cli-pkg-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let notes = dir.join("notes.md");
+    std::fs::write(&notes, "## sync.Mutex 互斥锁\n\nLock 加锁。\n").unwrap();
+    let conn = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/resolve/other_file/conn.go"
+    );
+    // line 4: `\ts.mu.Lock()`, column 8 is in `Lock`
+    let o = gonotes(&[
+        "hover",
+        &format!("{conn}:4:8"),
+        "--notes",
+        &notes.to_string_lossy(),
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(
+        stdout(&o).starts_with("📓 sync.Mutex — notes.md"),
+        "{}",
+        stdout(&o)
+    );
+    // `s.cond.Wait()`: a sync.Cond, with no note
+    let o = gonotes(&[
+        "hover",
+        &format!("{conn}:7:10"),
+        "--notes",
+        &notes.to_string_lossy(),
+    ]);
+    assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("no note for sync.Cond.Wait"));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
 /// `gonotes index notes/` lists every heading of the notes, and none of the `#` comment lines
 /// inside shell fences.
 #[test]

@@ -40,6 +40,7 @@ struct Kinds {
     var_declaration: u16,
     short_var_declaration: u16,
     function_declaration: u16,
+    type_declaration: u16,
 }
 
 fn kinds() -> &'static Kinds {
@@ -50,6 +51,7 @@ fn kinds() -> &'static Kinds {
             var_declaration: id("var_declaration"),
             short_var_declaration: id("short_var_declaration"),
             function_declaration: id("function_declaration"),
+            type_declaration: id("type_declaration"),
         }
     });
     &KINDS

@@ -192,7 +192,10 @@ fn call_typing<'t>(cx: &Ctx<'t>, value: Node<'t>, index: usize) -> Option<Typing
     if value.kind() != "call_expression" {
         return None;
     }
-    let f = value.child_by_field_name("function")?;
+    let mut f = value.child_by_field_name("function")?;
+    if f.kind() == "index_expression" {
+        f = f.child_by_field_name("operand")?; // `New[int]()`
+    }
     let name = cx.src(f);
     (f.kind() == "identifier" && name != "new").then(|| Typing::Result {
         func: name.to_string(),

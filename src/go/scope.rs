@@ -20,6 +20,8 @@ pub(super) struct Ctx<'t> {
     pub(super) top_vars: std::cell::OnceCell<std::collections::HashMap<&'t str, Decl<'t>>>,
     /// The functions it declares, the same way.
     pub(super) top_funcs: std::cell::OnceCell<std::collections::HashSet<&'t str>>,
+    /// The types it declares: each name's type node (the first declaration of a name).
+    pub(super) top_types: std::cell::OnceCell<std::collections::HashMap<&'t str, Node<'t>>>,
     /// The package the file belongs to, when known: what its other files declare.
     pub(super) pkg: Option<&'t Package>,
 }
@@ -43,6 +45,7 @@ impl<'t> Ctx<'t> {
             chain,
             top_vars: std::cell::OnceCell::new(),
             top_funcs: std::cell::OnceCell::new(),
+            top_types: std::cell::OnceCell::new(),
             pkg: None,
         }
     }
@@ -66,11 +69,61 @@ impl<'t> Ctx<'t> {
         })
     }
 
+    pub(super) fn top_types(&self) -> &std::collections::HashMap<&'t str, Node<'t>> {
+        self.top_types.get_or_init(|| {
+            let mut types = std::collections::HashMap::new();
+            let type_declaration = kinds().type_declaration;
+            let mut c = self.root.walk();
+            for decl in self.root.named_children(&mut c) {
+                if decl.kind_id() != type_declaration {
+                    continue;
+                }
+                let mut c2 = decl.walk();
+                for spec in decl.named_children(&mut c2) {
+                    if spec.kind() != "type_spec" {
+                        continue;
+                    }
+                    if let (Some(n), Some(t)) = (
+                        spec.child_by_field_name("name"),
+                        spec.child_by_field_name("type"),
+                    ) {
+                        types.entry(self.src(n)).or_insert(t);
+                    }
+                }
+            }
+            types
+        })
+    }
+
     pub(super) fn parent(&self, n: Node<'t>) -> Option<Node<'t>> {
         match self.chain.iter().position(|c| c.id() == n.id()) {
             Some(0) => None,
             Some(i) => Some(self.chain[i - 1]),
-            None => n.parent(),
+            None => self.parent_off_chain(n),
+        }
+    }
+
+    /// The parent of a node off the chain (an operand beside the cursor, met while resolving
+    /// a chain of calls and fields): found by walking down from the deepest node of the chain
+    /// that holds it, a few steps, instead of from the root.
+    fn parent_off_chain(&self, n: Node<'t>) -> Option<Node<'t>> {
+        let (start, end) = (n.start_byte(), n.end_byte());
+        let holder = self
+            .chain
+            .iter()
+            .rev()
+            .find(|c| c.start_byte() <= start && end <= c.end_byte() && c.id() != n.id());
+        let mut cur = match holder {
+            Some(c) => *c,
+            None => return n.parent(),
+        };
+        loop {
+            match cur.child_with_descendant(n) {
+                Some(next) if next.id() == n.id() => return Some(cur),
+                Some(next) if next.id() != cur.id() => cur = next,
+                // the holder by range is not an ancestor (a node of the same span below it)
+                _ => return n.parent(),
+            }
         }
     }
 

@@ -108,9 +108,9 @@ fn qualified_scan_is_the_full_scan_filtered() {
 /// The kind ids the hot loops compare name the kinds they stand for.
 #[test]
 fn kind_ids_match_kind_names() {
-    let code = "package p\nvar a = 1\nfunc f() { b := 2; var c int; _ = b; _ = c }\n";
+    let code = "package p\nvar a = 1\nfunc f() { b := 2; var c int; _ = b; _ = c }\ntype T int\n";
     let tree = parse(&mut parser(), code, None).expect("parses");
-    let mut seen = [0; 3];
+    let mut seen = [0; 4];
     let mut stack = vec![tree.root_node()];
     while let Some(n) = stack.pop() {
         let k = kinds();
@@ -118,6 +118,7 @@ fn kind_ids_match_kind_names() {
             ("var_declaration", k.var_declaration),
             ("short_var_declaration", k.short_var_declaration),
             ("function_declaration", k.function_declaration),
+            ("type_declaration", k.type_declaration),
         ]
         .iter()
         .enumerate()
@@ -128,7 +129,7 @@ fn kind_ids_match_kind_names() {
         let mut c = n.walk();
         stack.extend(n.children(&mut c));
     }
-    assert_eq!(seen, [2, 1, 1]);
+    assert_eq!(seen, [2, 1, 1, 1]);
 }
 
 /// Files of one package: `(name, text)`, one of them with `$0`. The keys at `$0` when the
@@ -253,11 +254,16 @@ fn members_promoted_through_embedded_fields() {
             "var m mutexAlias\n\tm.Lo$0ck()",
             Some("sync.Mutex.Lock > sync.Mutex > sync"),
         ),
+        // cycles end
+        ("var a cycleA\n\ta.Lo$0ck()", None),
+        ("var a loopA\n\ta.Lo$0ck()", None),
     ];
     let types = "package srv\n\nimport (\n\t\"io\"\n\t\"sync\"\n)\n\n\
 type outer struct {\n\t*conn\n\tname string\n}\n\nfunc (o outer) Unlock() {}\n\n\
 type both struct {\n\tsync.Mutex\n\tio.Reader\n}\n\n\
-type myMutex sync.Mutex\n\ntype mutexAlias = sync.Mutex\n";
+type myMutex sync.Mutex\n\ntype mutexAlias = sync.Mutex\n\n\
+type cycleA struct{ *cycleB }\n\ntype cycleB struct{ cycleA }\n\n\
+type loopA = loopB\n\ntype loopB = loopA\n";
     for (code, expect) in cases {
         let f = format!("package srv\n\nfunc f(c *conn, o *outer, two both) {{\n\t{code}\n}}\n");
         check_pkg(
@@ -428,4 +434,106 @@ fn declarations_without_bodies_are_the_same() {
         assert_eq!(skel, full, "{name}:\n{short}");
     }
     assert!(kept < total, "{kept} of {total} bytes kept");
+}
+
+#[test]
+fn generic_types_and_functions_of_the_package() {
+    let decls = "package list\n\nimport \"sync\"\n\n\
+type List[T any] struct {\n\tmu    sync.Mutex\n\titems []T\n}\n\n\
+func New[T any]() *List[T] { return &List[T]{} }\n\n\
+func (l *List[T]) Guard() *sync.RWMutex { return nil }\n\nvar shared = New[int]()\n";
+    for (code, expect) in [
+        (
+            "var l List[int]\n\tl.mu.Lo$0ck()",
+            Some("sync.Mutex.Lock > sync.Mutex > sync"),
+        ),
+        (
+            "l := New[string]()\n\tl.mu.Lo$0ck()",
+            Some("sync.Mutex.Lock > sync.Mutex > sync"),
+        ),
+        (
+            "l := &List[int]{}\n\tl.Guard().RLo$0ck()",
+            Some("sync.RWMutex.RLock > sync.RWMutex > sync"),
+        ),
+        (
+            "shared.mu.Lo$0ck()",
+            Some("sync.Mutex.Lock > sync.Mutex > sync"),
+        ),
+    ] {
+        let f = format!("package list\n\nfunc f() {{\n\t{code}\n}}\n");
+        check_pkg(&[("list.go", decls), ("f.go", &f)], expect);
+    }
+}
+
+mod arbitrary {
+    use super::*;
+    use proptest::prelude::*;
+
+    const PIECES: &[&str] = &[
+        "package p\n",
+        "func ",
+        "f",
+        "(",
+        ")",
+        "{",
+        "}",
+        "[",
+        "]",
+        "struct",
+        "interface",
+        " ",
+        "\n",
+        "\"",
+        "'",
+        "`",
+        "//",
+        "/*",
+        "*/",
+        "\\",
+        "type T ",
+        "var v = ",
+        "x.y",
+        ".",
+        "*",
+        "sync.Mutex",
+        "a, b := ",
+        "g()",
+        "T[int]",
+        "const c ",
+        "= ",
+        "😀",
+        "通道",
+        "\r\n",
+        ",",
+        "import \"sync\"\n",
+        "_",
+        "new(",
+        "&",
+        "mu ",
+        "Lock",
+        "s.mu.Lock()",
+    ];
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(300))]
+
+        /// Whatever the text, emptying bodies, reading declarations and resolving through them
+        /// never panics.
+        #[test]
+        fn package_reading_never_panics(
+            parts in proptest::collection::vec(0..PIECES.len(), 0..60),
+            spots in proptest::collection::vec(0usize..400, 0..8),
+        ) {
+            let text: String = parts.iter().map(|&i| PIECES[i]).collect();
+            let short = without_bodies(&text);
+            let mut p = parser();
+            let tree = parse(&mut p, &text, None).unwrap();
+            let skel = parse(&mut p, &short, None).unwrap();
+            let pkg = Package::new([&FileDecls::of(&tree, &text), &FileDecls::of(&skel, &short)]);
+            for s in spots {
+                let _ = symbol_in_package(&tree, &text, s.min(text.len()), Some(&pkg));
+                let _ = completion_in_package(&tree, &text, s.min(text.len()), Some(&pkg));
+            }
+        }
+    }
 }

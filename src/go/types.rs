@@ -126,7 +126,13 @@ impl<'t> Ctx<'t> {
         if depth > 8 {
             return None;
         }
-        let f = call.child_by_field_name("function")?;
+        let mut f = call.child_by_field_name("function")?;
+        if f.kind() == "index_expression" {
+            // an instantiation: `New[string]()`
+            f = f
+                .child_by_field_name("operand")
+                .filter(|o| o.kind() == "identifier")?;
+        }
         match f.kind() {
             "identifier" => {
                 let name = self.src(f);
@@ -167,34 +173,19 @@ impl<'t> Ctx<'t> {
 
     /// The type node of field `field` of struct type `owner` declared at file level.
     pub(super) fn field_type(&self, owner: &str, field: &str) -> Option<Node<'t>> {
-        let mut c = self.root.walk();
-        for decl in self.root.named_children(&mut c) {
-            if decl.kind() != "type_declaration" {
-                continue;
-            }
-            let mut c2 = decl.walk();
-            for spec in decl.named_children(&mut c2) {
-                if spec.kind() != "type_spec"
-                    || spec
-                        .child_by_field_name("name")
-                        .is_none_or(|n| self.src(n) != owner)
-                {
-                    continue;
-                }
-                let st = spec
-                    .child_by_field_name("type")
-                    .filter(|t| t.kind() == "struct_type")?;
-                let list = st.named_child(0)?;
-                let mut c3 = list.walk();
-                for fd in list.named_children(&mut c3) {
-                    let mut c4 = fd.walk();
-                    if fd
-                        .children_by_field_name("name", &mut c4)
-                        .any(|n| self.src(n) == field)
-                    {
-                        return fd.child_by_field_name("type");
-                    }
-                }
+        let st = self
+            .top_types()
+            .get(owner)
+            .filter(|t| t.kind() == "struct_type")?;
+        let list = st.named_child(0)?;
+        let mut c3 = list.walk();
+        for fd in list.named_children(&mut c3) {
+            let mut c4 = fd.walk();
+            if fd
+                .children_by_field_name("name", &mut c4)
+                .any(|n| self.src(n) == field)
+            {
+                return fd.child_by_field_name("type");
             }
         }
         None

@@ -202,17 +202,10 @@ impl Backend {
     }
 }
 
-/// An open Go document's buffer for the package thread (a copy of the text, and the tree, which
-/// costs a reference count: the thread reads declarations without parsing again).
+/// An open Go document changed, for the package thread (which copies the buffer when it gets
+/// to it: nothing is copied on the message loop).
 fn go_buffer(uri: &str, doc: &Document) -> Option<packages::Job> {
-    if doc.lang != Lang::Go {
-        return None;
-    }
-    Some(packages::Job::Buffer {
-        uri: uri.to_string(),
-        text: doc.text.clone(),
-        tree: doc.tree.clone()?,
-    })
+    (doc.lang == Lang::Go).then(|| packages::Job::Buffer(uri.to_string()))
 }
 
 fn pos(p: Position) -> LineCol {
@@ -560,7 +553,6 @@ where
     let (jobs_tx, jobs_rx) = std::sync::mpsc::channel();
     let (go_tx, go_rx) = std::sync::mpsc::channel();
     let go_packages = packages::Snapshot::default();
-    packages::spawn(go_packages.clone(), go_rx, go_tx.clone());
     let stop_go = go_tx.clone();
     let handle = tokio::runtime::Handle::current();
     let stop = jobs_tx.clone();
@@ -577,22 +569,36 @@ where
             events_handle
                 .spawn(async move { handlers::report(&client, ev, token, with_progress).await });
         });
+        let shared = Arc::new(Shared {
+            state: Mutex::new(State {
+                encoding: Encoding::Utf16,
+                docs: HashMap::new(),
+                config: Config::default(),
+                root: None,
+                parser: crate::go::parser(),
+                note_roots: Vec::new(),
+                packages: go_packages.clone(),
+            }),
+            jobs: Mutex::new(jobs_tx.clone()),
+            go_jobs: Mutex::new(go_tx.clone()),
+            config_value: Mutex::new(Value::Object(Default::default())),
+        });
+        // the package thread copies an open Go buffer (text and tree) under the state lock
+        let state = shared.clone();
+        packages::spawn(
+            go_packages.clone(),
+            go_rx,
+            go_tx.clone(),
+            Box::new(move |uri, text| {
+                let st = state.lock();
+                let doc = st.docs.get(uri).filter(|d| d.lang == Lang::Go)?;
+                text.push_str(&doc.text);
+                doc.tree.clone()
+            }),
+        );
         Backend {
             client,
-            shared: Arc::new(Shared {
-                state: Mutex::new(State {
-                    encoding: Encoding::Utf16,
-                    docs: HashMap::new(),
-                    config: Config::default(),
-                    root: None,
-                    parser: crate::go::parser(),
-                    note_roots: Vec::new(),
-                    packages: go_packages.clone(),
-                }),
-                jobs: Mutex::new(jobs_tx.clone()),
-                go_jobs: Mutex::new(go_tx.clone()),
-                config_value: Mutex::new(Value::Object(Default::default())),
-            }),
+            shared,
             snapshot: snapshot.clone(),
             shutdown: shutdown.clone(),
             progress: progress.clone(),

@@ -1,8 +1,9 @@
 //! The Go packages of open files, off the message loop. For a Go file the server has open, the
 //! other `.go` files of its folder with the same package clause are read and parsed on this
-//! thread (open files count with their buffers, from the tree the message loop already has),
-//! and each package's declarations are published as an immutable snapshot, like the notes
-//! index. The folders are watched; `workspace/didChangeWatchedFiles` reaches here too. A hover
+//! thread (open files count with their buffers, read with the tree the message loop already
+//! has), and each package's declarations are published as an immutable snapshot, like the
+//! notes index. An edit only names the document: the buffer is copied here, once per batch of
+//! edits, into a string kept for that document (no allocation on the way). The folders are watched; `workspace/didChangeWatchedFiles` reaches here too. A hover
 //! reads the last snapshot and never parses another file.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -22,12 +23,8 @@ const DEBOUNCE: Duration = Duration::from_millis(20);
 const MAX_GATHER: Duration = Duration::from_millis(100);
 
 pub enum Job {
-    /// A Go document opened or changed: its text and tree.
-    Buffer {
-        uri: String,
-        text: String,
-        tree: Tree,
-    },
+    /// A Go document opened or changed.
+    Buffer(String),
     /// A Go document closed.
     Closed(String),
     /// Files changed on disk (the watcher, or the client).
@@ -83,12 +80,18 @@ struct Workspace {
     published: HashMap<String, Arc<Package>>,
 }
 
-pub fn spawn(snapshot: Snapshot, jobs: Receiver<Job>, jobs_tx: Sender<Job>) {
+/// Copies an open Go document's text into the string given and returns its tree (`None` when
+/// the document is not open, or not Go).
+pub type Fetch = dyn Fn(&str, &mut String) -> Option<Tree> + Send;
+
+pub fn spawn(snapshot: Snapshot, jobs: Receiver<Job>, jobs_tx: Sender<Job>, fetch: Box<Fetch>) {
     let spawned = std::thread::Builder::new()
         .name("gonotes-go".into())
         .spawn(move || {
             let mut parser = go::parser();
             let mut ws = Workspace::default();
+            // the text of each open document, as last copied
+            let mut texts: HashMap<String, String> = HashMap::new();
             // started with the first folder: no watcher thread for a session without Go files
             let mut watch: Option<FolderWatch> = None;
             let mut watch_failed = false;
@@ -111,15 +114,16 @@ pub fn spawn(snapshot: Snapshot, jobs: Receiver<Job>, jobs_tx: Sender<Job>) {
                 let mut dirty: HashSet<Option<PathBuf>> = HashSet::new();
                 let mut new_dirs: Vec<PathBuf> = Vec::new();
                 let mut gone_dirs: Vec<PathBuf> = Vec::new();
-                // the last buffer of each document in the batch is the one that counts
-                let mut buffers: HashMap<String, (String, Tree)> = HashMap::new();
+                // documents whose buffers changed, each read once
+                let mut buffers: HashSet<String> = HashSet::new();
                 for job in batch {
                     match job {
-                        Job::Buffer { uri, text, tree } => {
-                            buffers.insert(uri, (text, tree));
+                        Job::Buffer(uri) => {
+                            buffers.insert(uri);
                         }
                         Job::Closed(uri) => {
                             buffers.remove(&uri);
+                            texts.remove(&uri);
                             if let Some(f) = ws.open.remove(&uri) {
                                 dirty.insert(f.dir.clone());
                                 ws.published.remove(&uri);
@@ -141,7 +145,13 @@ pub fn spawn(snapshot: Snapshot, jobs: Receiver<Job>, jobs_tx: Sender<Job>) {
                         Job::Stop => return,
                     }
                 }
-                for (uri, (text, tree)) in buffers {
+                for uri in buffers {
+                    let text = texts.entry(uri.clone()).or_default();
+                    text.clear();
+                    let Some(tree) = fetch(&uri, text) else {
+                        continue; // closed since: its Closed job follows
+                    };
+                    let text = &*text;
                     let path = load::uri_to_path(&uri);
                     let dir = path
                         .as_deref()
@@ -155,7 +165,10 @@ pub fn spawn(snapshot: Snapshot, jobs: Receiver<Job>, jobs_tx: Sender<Job>) {
                             }
                         }
                     }
-                    let decls = Arc::new(FileDecls::of(&tree, &text));
+                    let Some(decls) = guarded(|| FileDecls::of(&tree, text)) else {
+                        continue;
+                    };
+                    let decls = Arc::new(decls);
                     dirty.insert(dir.clone());
                     ws.open.insert(uri, OpenFile { dir, path, decls });
                 }
@@ -183,7 +196,7 @@ pub fn spawn(snapshot: Snapshot, jobs: Receiver<Job>, jobs_tx: Sender<Job>) {
                     continue;
                 }
                 for dir in &dirty {
-                    ws.rebuild(dir.as_deref(), &mut parser);
+                    guarded(|| ws.rebuild(dir.as_deref(), &mut parser));
                 }
                 snapshot.set(Packages {
                     by_uri: ws.published.clone(),
@@ -192,6 +205,17 @@ pub fn spawn(snapshot: Snapshot, jobs: Receiver<Job>, jobs_tx: Sender<Job>) {
         });
     if let Err(e) = spawned {
         eprintln!("gonotes: cannot start the Go package thread: {e}");
+    }
+}
+
+/// Runs `f`; a panic (a bug on some input) is logged and the thread goes on with what it had.
+fn guarded<T>(f: impl FnOnce() -> T) -> Option<T> {
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)) {
+        Ok(t) => Some(t),
+        Err(_) => {
+            eprintln!("gonotes: reading a Go package failed; its previous declarations stay");
+            None
+        }
     }
 }
 
@@ -262,7 +286,7 @@ impl Workspace {
                 && wanted.contains(f.package.as_str())
                 && !open_paths.contains(path.as_path())
             {
-                f.decls = parse_file(path, parser).map(Arc::new);
+                f.decls = load::read_go_decls(path, parser).map(Arc::new);
             }
         }
         let mut built: HashMap<&str, Arc<Package>> = HashMap::new();
@@ -284,13 +308,4 @@ impl Workspace {
             .collect();
         self.published.extend(updates);
     }
-}
-
-/// A file's declarations, parsed without its function bodies (a third of Go's bytes or less:
-/// the parse is that much shorter).
-fn parse_file(path: &Path, parser: &mut Parser) -> Option<FileDecls> {
-    let (_, text) = load::read_go(path).ok()?;
-    let text = go::without_bodies(&text);
-    let tree = go::parse(parser, &text, None)?;
-    Some(FileDecls::of(&tree, &text))
 }
