@@ -28,6 +28,8 @@ pub struct Match<'a> {
 #[derive(Clone, Debug)]
 pub struct Aliases {
     entries: Vec<Entry>,
+    /// The entries a typo can stand for: ASCII letters only, six or more, with a key.
+    typo_entries: Vec<usize>,
     /// All words at once, ASCII case ignored.
     matcher: Option<aho_corasick::AhoCorasick>,
 }
@@ -42,8 +44,11 @@ impl Eq for Aliases {}
 const BUILTIN: &str = include_str!("glossary.txt");
 
 impl Default for Aliases {
+    /// The built-in glossary, built once per process (its matcher is shared by clones).
     fn default() -> Self {
-        Aliases::with(&[])
+        static BUILT_IN: std::sync::LazyLock<Aliases> =
+            std::sync::LazyLock::new(|| Aliases::with(&[]));
+        BUILT_IN.clone()
     }
 }
 
@@ -89,7 +94,19 @@ impl Aliases {
             .ascii_case_insensitive(true)
             .build(entries.iter().map(|e| e.word.as_str()))
             .ok();
-        Aliases { entries, matcher }
+        let typo_entries = (0..entries.len())
+            .filter(|&i| {
+                let e = &entries[i];
+                e.word.len() >= 6
+                    && !e.key.is_empty()
+                    && e.word.bytes().all(|b| b.is_ascii_alphabetic())
+            })
+            .collect();
+        Aliases {
+            entries,
+            typo_entries,
+            matcher,
+        }
     }
 
     /// Every glossary word in `text`, once per key. ASCII words match whole words, case
@@ -141,13 +158,20 @@ impl Aliases {
             if w.len() < 7 || matched_words.iter().any(|&(a, b)| a <= start && start < b) {
                 continue;
             }
+            if !self
+                .typo_entries
+                .iter()
+                .any(|&i| self.entries[i].word.len().abs_diff(w.len()) <= 1)
+            {
+                continue;
+            }
             let lower = w.to_ascii_lowercase();
-            let Some(e) = self.entries.iter().find(|e| {
-                e.word.len() >= 6
-                    && !e.key.is_empty()
-                    && e.word.bytes().all(|b| b.is_ascii_alphabetic())
-                    && one_edit(&lower, &e.word)
-            }) else {
+            let Some(e) = self
+                .typo_entries
+                .iter()
+                .map(|&i| &self.entries[i])
+                .find(|e| e.word.len().abs_diff(lower.len()) <= 1 && one_edit(&lower, &e.word))
+            else {
                 continue;
             };
             if !out.iter().any(|m| m.key == e.key) {

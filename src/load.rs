@@ -464,19 +464,23 @@ impl NoteSet {
 /// How a note is named on cards and read for its topic: its path below the notes folder that
 /// holds it (`channel/close.md`, so `a/defer.md` and `b/defer.md` differ), else its file name.
 fn note_name(p: &Path, roots: &[PathBuf]) -> String {
+    // the longest root that holds the file; compared as bytes (`Path::strip_prefix` walks
+    // components, a good part of naming every note)
+    let path = p.as_os_str().as_encoded_bytes();
     let below = roots
         .iter()
-        .filter(|r| r.as_path() != p)
-        .filter_map(|r| p.strip_prefix(r).ok())
-        .min_by_key(|rel| rel.components().count());
+        .filter_map(|r| {
+            let root = r.as_os_str().as_encoded_bytes();
+            let root = root.strip_suffix(b"/").unwrap_or(root);
+            let rest = path.strip_prefix(root)?;
+            let rest = rest
+                .strip_prefix(b"/")
+                .or_else(|| rest.strip_prefix(b"\\"))?;
+            (!rest.is_empty()).then_some(rest)
+        })
+        .min_by_key(|rest| rest.len());
     match below {
-        Some(rel) => {
-            let parts: Vec<String> = rel
-                .components()
-                .map(|c| c.as_os_str().to_string_lossy().into_owned())
-                .collect();
-            parts.join("/")
-        }
+        Some(rest) => String::from_utf8_lossy(rest).replace('\\', "/"),
         None => file_name(p),
     }
 }

@@ -337,7 +337,7 @@ pub fn parse(text: &str, title: &str, aliases: &Aliases, limits: Limits) -> Resu
                     }
                     let parent = *stack.last().unwrap_or(&0);
                     let htext = block_text.trim().to_string();
-                    promote_shown(&mut keys, &mut shown);
+                    promote_shown(&mut keys, &mut shown, &snippets);
                     settle(&mut sections, &mut excerpt, &mut keys, &mut snippets);
                     for k in comment_keys(&comment) {
                         push_key(&mut keys, Key::new(intern(&k), Source::Explicit, 100, None));
@@ -396,20 +396,18 @@ pub fn parse(text: &str, title: &str, aliases: &Aliases, limits: Limits) -> Resu
                     let is_go = lang == "go";
                     if is_go {
                         let ev = evidence.last_mut().expect("one per section");
-                        for name in go::scan_names(code) {
-                            // a weak key answers only for a qualified name (see lookup), so
-                            // only those become keys: `fmt.Println`, `sync.Mutex.Lock`
-                            if name.contains('.')
-                                && !name.contains(' ')
-                                && !keys.iter().any(|k| *k.name == *name)
-                            {
-                                keys.push(Key::new(intern(&name), Source::Snippet, 0, None));
-                            }
+                        // a weak key answers only for a qualified name (see lookup), so only
+                        // those are scanned for: `fmt.Println`, `sync.Mutex.Lock`; keywords and
+                        // builtins are looked for in the code when a heading asks
+                        for name in go::scan_qualified(code) {
                             let name = intern(&name);
-                            if !shown.contains(&name) {
+                            if !keys.iter().any(|k| k.name == name) {
+                                keys.push(Key::new(Arc::clone(&name), Source::Snippet, 0, None));
+                            }
+                            if !shown.iter().any(|n| Arc::ptr_eq(n, &name)) {
                                 shown.push(Arc::clone(&name));
                             }
-                            if !ev.contains(&name) {
+                            if !ev.iter().any(|n| Arc::ptr_eq(n, &name)) {
                                 ev.push(name);
                             }
                         }
@@ -472,7 +470,7 @@ pub fn parse(text: &str, title: &str, aliases: &Aliases, limits: Limits) -> Resu
                                 } else {
                                     Source::Mention
                                 };
-                                if !ev.iter().any(|e| **e == *name) {
+                                if !ev.iter().any(|e| Arc::ptr_eq(e, &name)) {
                                     ev.push(Arc::clone(&name));
                                 }
                                 push_key(
@@ -496,7 +494,7 @@ pub fn parse(text: &str, title: &str, aliases: &Aliases, limits: Limits) -> Resu
                             } else {
                                 Source::Mention
                             };
-                            if !ev.iter().any(|e| **e == *name) {
+                            if !ev.iter().any(|e| Arc::ptr_eq(e, &name)) {
                                 ev.push(Arc::clone(&name));
                             }
                             push_key(&mut keys, Key::new(name, source, 0, None));
@@ -518,7 +516,7 @@ pub fn parse(text: &str, title: &str, aliases: &Aliases, limits: Limits) -> Resu
             _ => {}
         }
     }
-    promote_shown(&mut keys, &mut shown);
+    promote_shown(&mut keys, &mut shown, &snippets);
     settle(&mut sections, &mut excerpt, &mut keys, &mut snippets);
     // section ends: the next heading of the same or a higher level
     let total = u32::try_from(lines.line_count()).unwrap_or(u32::MAX);
@@ -617,9 +615,15 @@ impl FrontMatter {
 
 /// A name the section's prose mentions in passing and its own Go code uses is what the section
 /// shows: the mention becomes a prose key. Clears `shown` for the next section.
-fn promote_shown(keys: &mut [Key], shown: &mut Vec<Arc<str>>) {
+fn promote_shown(keys: &mut [Key], shown: &mut Vec<Arc<str>>, snippets: &[Snippet]) {
     for k in keys.iter_mut() {
-        if k.source == Source::Mention && shown.contains(&k.name) {
+        if k.source == Source::Mention
+            && (shown.contains(&k.name)
+                || (!k.name.contains('.')
+                    && snippets
+                        .iter()
+                        .any(|s| s.is_go() && code_has(&s.code, &k.name))))
+        {
             k.source = Source::Prose;
         }
     }
@@ -831,7 +835,7 @@ fn heading_and_title_keys(
         }
         let (head, tail) = evidence.split_at_mut(i);
         for name in &tail[0] {
-            if head[p].len() < MAX_EVIDENCE && !head[p].iter().any(|e| **e == **name) {
+            if head[p].len() < MAX_EVIDENCE && !head[p].iter().any(|e| Arc::ptr_eq(e, name)) {
                 head[p].push(Arc::clone(name));
             }
         }
@@ -879,15 +883,11 @@ fn heading_and_title_keys(
     }
     let mut title_keys: Vec<Key> = Vec::new();
     for src in &sources[..sources.len() - usize::from(opening)] {
-        heading_keys(
-            src,
-            &[],
-            aliases,
-            &file_evidence,
-            &[],
-            Source::Title,
-            &mut title_keys,
-        );
+        let ev = Evidence {
+            names: &file_evidence,
+            code: sections,
+        };
+        heading_keys(src, &[], aliases, ev, &[], Source::Title, &mut title_keys);
     }
     let mut topic: Vec<Arc<str>> = title_keys.iter().map(|k| Arc::clone(&k.name)).collect();
     for i in 1..sections.len() {
@@ -901,12 +901,25 @@ fn heading_and_title_keys(
             }
             cur = sections[p as usize].parent;
         }
-        let ev: &[Arc<str>] = if i == 1 && opening {
-            &file_evidence
-        } else {
-            &evidence[i]
-        };
         let mut keys = std::mem::take(&mut sections[i].keys);
+        let level = sections[i].level;
+        let end = i
+            + 1
+            + sections[i + 1..]
+                .iter()
+                .take_while(|s| s.level > level)
+                .count();
+        let ev = if i == 1 && opening {
+            Evidence {
+                names: &file_evidence,
+                code: sections,
+            }
+        } else {
+            Evidence {
+                names: &evidence[i],
+                code: &sections[i..end],
+            }
+        };
         let head = &heads[i];
         heading_keys(
             &head.text,
@@ -917,6 +930,12 @@ fn heading_and_title_keys(
             Source::Heading,
             &mut keys,
         );
+        for k in &keys {
+            if k.source >= Source::Title && !context.contains(&k.name) {
+                context.push(Arc::clone(&k.name));
+            }
+        }
+        bare_members(&sections[i].excerpt, &context, &mut keys);
         sections[i].keys = keys;
         if i == 1 && opening {
             for k in &sections[1].keys {
@@ -926,6 +945,9 @@ fn heading_and_title_keys(
             }
         }
     }
+    let mut keys = std::mem::take(&mut sections[0].keys);
+    bare_members(&sections[0].excerpt, &topic, &mut keys);
+    sections[0].keys = keys;
     let target = if sections.len() > 1 && !sections[0].has_content {
         1
     } else {
@@ -943,14 +965,40 @@ fn heading_and_title_keys(
     topic
 }
 
-/// Whether the names a section's code uses speak for `name`: the name itself, or for a
-/// package or type, a member of it (`sync.Once` speaks for `sync`); `<-` speaks for `chan`.
-fn has_evidence(ev: &[Arc<str>], name: &str) -> bool {
-    ev.iter().any(|e| {
-        **e == *name
-            || (e.len() > name.len() && e.starts_with(name) && e.as_bytes()[name.len()] == b'.')
-            || (name == "chan" && &**e == "<-")
-    })
+/// What speaks for a word of a heading being Go: the names the section's snippets and code
+/// spans use (widened to its subtree), and the Go code of its subtree, read for a keyword or
+/// builtin only when a word asks.
+#[derive(Clone, Copy)]
+struct Evidence<'a> {
+    names: &'a [Arc<str>],
+    code: &'a [Section],
+}
+
+impl Evidence<'_> {
+    /// Whether `name` is used: the name itself, or for a package or type a member of it
+    /// (`sync.Once` speaks for `sync`); `<-` speaks for `chan`.
+    fn has(&self, name: &str) -> bool {
+        self.names.iter().any(|e| {
+            **e == *name
+                || (e.len() > name.len() && e.starts_with(name) && e.as_bytes()[name.len()] == b'.')
+                || (name == "chan" && &**e == "<-")
+        }) || (!name.contains('.')
+            && self.code.iter().any(|s| {
+                s.snippets
+                    .iter()
+                    .any(|p| p.is_go() && code_has(&p.code, name))
+            }))
+    }
+}
+
+/// Whether `code` holds `word` as a whole token (`chan` also as `<-`).
+fn code_has(code: &str, word: &str) -> bool {
+    let b = code.as_bytes();
+    let ident = |c: u8| c.is_ascii_alphanumeric() || c == b'_';
+    let alone =
+        |i: usize| (i == 0 || !ident(b[i - 1])) && b.get(i + word.len()).is_none_or(|&c| !ident(c));
+    memchr::memmem::find_iter(b, word.as_bytes()).any(alone)
+        || (word == "chan" && memchr::memmem::find(b, b"<-").is_some())
 }
 
 /// Go words that are also everyday English: they key a section only when its code (or a code
@@ -963,6 +1011,15 @@ fn needs_evidence(word: &str) -> bool {
 /// -> `close`; `mapping` -> `map`; `interfaces` -> `interface`.
 fn word_forms(word: &str) -> Vec<String> {
     let mut out = vec![word.to_string()];
+    // words whose Go spelling is a clipping
+    let clipped = match word {
+        "constant" | "constants" => Some("const"),
+        "variable" | "variables" => Some("var"),
+        "function" | "functions" => Some("func"),
+        "structure" | "structures" => Some("struct"),
+        _ => None,
+    };
+    out.extend(clipped.map(str::to_string));
     if word.len() < 4 {
         return out;
     }
@@ -1003,7 +1060,7 @@ fn heading_word(
     word: &str,
     code: bool,
     go_context: bool,
-    ev: &[Arc<str>],
+    ev: Evidence<'_>,
     context: &[Arc<str>],
 ) -> Option<String> {
     if is_qualified(word) {
@@ -1016,25 +1073,34 @@ fn heading_word(
     if lower == "go" || lower == "golang" {
         return None; // the language's name, far more often than the statement
     }
-    for form in word_forms(&lower) {
+    // a package its code uses by name (`## strings` over `strings.Builder`) before any
+    // keyword its plural could be (`errors` is not `error` there)
+    if is_std_package(&lower)
+        && ((code && word == lower) || ev.names.iter().any(|n| is_member_of(n, &lower)))
+    {
+        return Some(lower);
+    }
+    let forms = word_forms(&lower);
+    for form in &forms {
         let form = form.as_str();
         if go::is_keyword(form) || go::is_builtin(form) || matches!(form, "error" | "any") {
             // a code span means Go only as Go spells it: `Select` is C#'s
             let ok = (code && word == form)
                 || go_context
                 || !needs_evidence(form)
-                || has_evidence(ev, form)
-                || has_evidence(ev, &lower);
+                || ev.has(form)
+                || ev.has(&lower);
             if ok {
                 return Some(form.to_string());
             }
             // `## Copy 和 CopyN 函数` in a note about `io` is `io.Copy`
-            break;
+            return member_word(word, ev, context);
         }
+    }
+    for form in &forms {
+        let form = form.as_str();
         if is_std_package(form) {
-            let ok = (code && word == form)
-                || has_evidence(ev, form)
-                || context.iter().any(|c| **c == *form);
+            let ok = ev.has(form) || ev.has(&lower) || context.iter().any(|c| **c == *form);
             if ok {
                 return Some(form.to_string());
             }
@@ -1043,19 +1109,75 @@ fn heading_word(
     member_word(word, ev, context)
 }
 
+/// Members of the standard packages and types a section is about, written bare in its prose
+/// (`WithCancel` in a note about `context`, `Broadcast` under `sync.Cond`): mentions, or prose
+/// keys where a line starts with them.
+fn bare_members(excerpt: &str, about: &[Arc<str>], keys: &mut Vec<Key>) {
+    let quals: Vec<(&str, Option<&str>)> = about
+        .iter()
+        .filter(|c| !c.contains(' '))
+        .filter_map(|c| {
+            let mut parts = c.split('.');
+            let pkg = parts.next()?;
+            let ty = parts.next();
+            (parts.next().is_none() && is_std_package(pkg)).then_some((pkg, ty))
+        })
+        .collect();
+    if quals.is_empty() {
+        return;
+    }
+    let b = excerpt.as_bytes();
+    let ident = |c: u8| c.is_ascii_alphanumeric() || c == b'_';
+    let mut i = 0;
+    while i < b.len() {
+        if !b[i].is_ascii_uppercase() || (i > 0 && (ident(b[i - 1]) || b[i - 1] == b'.')) {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < b.len() && ident(b[i]) {
+            i += 1;
+        }
+        let w = &excerpt[start..i];
+        if w.len() < 3 || b.get(i) == Some(&b'.') {
+            continue;
+        }
+        let found = quals.iter().find_map(|&(pkg, ty)| match ty {
+            Some(ty) => stdapi::type_member(pkg, ty, w)
+                .is_some()
+                .then(|| format!("{pkg}.{ty}.{w}")),
+            None => stdapi::member(pkg, w)
+                .is_some()
+                .then(|| format!("{pkg}.{w}")),
+        });
+        if let Some(name) = found {
+            let source = if leads_with(excerpt, w) {
+                Source::Prose
+            } else {
+                Source::Mention
+            };
+            push_key(keys, Key::new(intern(&name), source, 0, None));
+        }
+    }
+}
+
+/// Whether `name` is a member of package or type `of` (`sync.Once` of `sync`).
+fn is_member_of(name: &str, of: &str) -> bool {
+    name.len() > of.len() && name.starts_with(of) && name.as_bytes()[of.len()] == b'.'
+}
+
 /// A member written bare in a heading, qualified by what the section's code uses or by the
 /// packages and types of its context.
-fn member_word(word: &str, ev: &[Arc<str>], context: &[Arc<str>]) -> Option<String> {
+fn member_word(word: &str, ev: Evidence<'_>, context: &[Arc<str>]) -> Option<String> {
     let b = word.as_bytes();
     if b.len() < 2 || !b[0].is_ascii_alphabetic() || word.contains('.') {
         return None;
     }
     let lower_ok = b.len() >= 4; // `## mutex` over code using `sync.Mutex`
-    let last = |n: &str| n.rsplit('.').next().map(str::to_string);
-    if let Some(n) = ev.iter().find(|n| {
+    if let Some(n) = ev.names.iter().find(|n| {
         n.contains('.')
             && !n.contains(' ')
-            && last(n).is_some_and(|l| {
+            && n.rsplit('.').next().is_some_and(|l| {
                 l == word || (lower_ok && b[0].is_ascii_lowercase() && l.eq_ignore_ascii_case(word))
             })
     }) {
@@ -1131,7 +1253,7 @@ fn heading_keys(
     text: &str,
     code: &[String],
     aliases: &Aliases,
-    ev: &[Arc<str>],
+    ev: Evidence<'_>,
     context: &[Arc<str>],
     source: Source,
     keys: &mut Vec<Key>,
@@ -1159,7 +1281,7 @@ fn heading_keys(
         if m.word.contains(' ') {
             keys.retain(|k| k.source != source || !m.word.split(' ').any(|w| *w == *k.name));
         }
-        if m.needs_evidence && !has_evidence(ev, m.key) && !has_evidence(ev, m.word) {
+        if m.needs_evidence && !ev.has(m.key) && !ev.has(m.word) {
             continue;
         }
         push_key(
@@ -1442,7 +1564,8 @@ fn repair_admonitions(text: &str) -> Cow<'_, str> {
         let t = l.trim_end();
         (t.starts_with("!!! ") || t.starts_with("??? ") || t.starts_with("???+ ")) && t.len() > 4
     };
-    if !(text.contains("!!! ") || text.contains("??? ") || text.contains("???+ ")) {
+    let b = text.as_bytes();
+    if memchr::memmem::find(b, b"!!! ").is_none() && memchr::memmem::find(b, b"???").is_none() {
         return Cow::Borrowed(text);
     }
     let mut out = String::with_capacity(text.len());

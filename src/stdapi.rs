@@ -142,23 +142,18 @@ pub fn type_member(pkg: &str, type_name: &str, name: &str) -> Option<TypeMember>
 /// called `name`: `Format` in `time` → `time.Time` (and `time.Month`'s `String` for `String`).
 pub fn types_with_member(pkg: &str, name: &str) -> Vec<TypeName> {
     let t = table();
-    let mut out = Vec::new();
-    for &p in t.packages_of(pkg) {
-        let package = &t.packages[p];
-        for n in &package.names {
-            if !matches!(n.kind, Kind::Type { .. }) {
-                continue;
-            }
-            let run = &t.members[n.members.start as usize..n.members.end as usize];
-            if run.binary_search_by(|m| m.name.cmp(name)).is_ok() {
-                out.push(TypeName {
-                    package: package.path,
-                    name: n.name,
-                });
-            }
-        }
-    }
-    out
+    let paths: Vec<&str> = t
+        .packages_of(pkg)
+        .iter()
+        .map(|&p| t.packages[p].path)
+        .collect();
+    t.owners.get(name).map_or_else(Vec::new, |owners| {
+        owners
+            .iter()
+            .filter(|o| paths.contains(&o.package))
+            .copied()
+            .collect()
+    })
 }
 
 /// Every std type called `name`, sorted by package path: `Mutex` → `sync.Mutex`; `Reader` →
@@ -342,6 +337,8 @@ struct Table {
     by_last: HashMap<&'static str, Group, BuildFast>,
     /// Type name → the std types of that name, sorted by package path.
     types: HashMap<&'static str, Vec<TypeName>, BuildFast>,
+    /// Member name → the types that have a member of that name, sorted by package path.
+    owners: HashMap<&'static str, Vec<TypeName>, BuildFast>,
     /// Lines of the data that are none of its forms (none, unless the file was edited by hand):
     /// skipped, and checked by the tests.
     #[cfg_attr(not(test), expect(dead_code))]
@@ -403,6 +400,7 @@ impl Table {
         let mut by_path = HashMap::with_capacity_and_hasher(packages.len(), BuildFast);
         let mut by_last: HashMap<&'static str, Group, BuildFast> = HashMap::default();
         let mut types: HashMap<&'static str, Vec<TypeName>, BuildFast> = HashMap::default();
+        let mut owners: HashMap<&'static str, Vec<TypeName>, BuildFast> = HashMap::default();
         for (id, package) in packages.iter_mut().enumerate() {
             package.names.sort_by(|a, b| a.name.cmp(b.name));
             by_path.insert(package.path, id);
@@ -414,10 +412,14 @@ impl Table {
                 let run = n.members.start as usize..n.members.end as usize;
                 members[run].sort_by(|a, b| a.name.cmp(b.name));
                 if matches!(n.kind, Kind::Type { .. }) {
-                    types.entry(n.name).or_default().push(TypeName {
+                    let owner = TypeName {
                         package: package.path,
                         name: n.name,
-                    });
+                    };
+                    types.entry(n.name).or_default().push(owner);
+                    for m in &members[n.members.start as usize..n.members.end as usize] {
+                        owners.entry(m.name).or_default().push(owner);
+                    }
                 }
             }
         }
@@ -427,6 +429,7 @@ impl Table {
             by_path,
             by_last,
             types,
+            owners,
             bad,
         }
     }
