@@ -92,6 +92,7 @@ impl Aliases {
         }
         let matcher = aho_corasick::AhoCorasick::builder()
             .ascii_case_insensitive(true)
+            .match_kind(aho_corasick::MatchKind::LeftmostLongest)
             .build(entries.iter().map(|e| e.word.as_str()))
             .ok();
         let typo_entries = (0..entries.len())
@@ -121,29 +122,17 @@ impl Aliases {
         let edge = |c: Option<char>| {
             c.is_none_or(|c| !(c.is_ascii_alphanumeric() || c == '_' || c == '-'))
         };
-        let mut spans: Vec<(usize, usize, usize)> = Vec::new(); // start, end, entry
-        for m in matcher.find_overlapping_iter(text) {
+        // leftmost-longest: a word inside a longer one is not reported (`死锁` hides `锁`)
+        let mut matched_words: Vec<(usize, usize)> = Vec::new();
+        for m in matcher.find_iter(text) {
             let e = &self.entries[m.pattern().as_usize()];
             let whole =
                 edge(text[..m.start()].chars().next_back()) && edge(text[m.end()..].chars().next());
             if e.word.is_ascii() && !whole {
                 continue;
             }
-            spans.push((m.start(), m.end(), m.pattern().as_usize()));
-        }
-        let inside = |s: &(usize, usize, usize)| {
-            spans
-                .iter()
-                .any(|o| o != s && o.0 <= s.0 && s.1 <= o.1 && (o.1 - o.0) > (s.1 - s.0))
-        };
-        let mut matched_words: Vec<(usize, usize)> = Vec::new();
-        for s in &spans {
-            matched_words.push((s.0, s.1));
-            if inside(s) {
-                continue;
-            }
-            let e = &self.entries[s.2];
-            if e.key.is_empty() || out.iter().any(|m| m.key == e.key) {
+            matched_words.push((m.start(), m.end()));
+            if e.key.is_empty() || out.iter().any(|o| o.key == e.key) {
                 continue;
             }
             out.push(Match {

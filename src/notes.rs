@@ -1174,13 +1174,18 @@ fn member_word(word: &str, ev: Evidence<'_>, context: &[Arc<str>]) -> Option<Str
         return None;
     }
     let lower_ok = b.len() >= 4; // `## mutex` over code using `sync.Mutex`
-    if let Some(n) = ev.names.iter().find(|n| {
-        n.contains('.')
+    // `x.Word` among the names the code uses, the case ignored for a lower-case word
+    let ends_with_member = |n: &str| {
+        let (nb, wb) = (n.as_bytes(), word.as_bytes());
+        nb.len() > wb.len()
+            && nb[nb.len() - wb.len() - 1] == b'.'
+            && (n.ends_with(word)
+                || (lower_ok
+                    && b[0].is_ascii_lowercase()
+                    && nb[nb.len() - wb.len()..].eq_ignore_ascii_case(wb)))
             && !n.contains(' ')
-            && n.rsplit('.').next().is_some_and(|l| {
-                l == word || (lower_ok && b[0].is_ascii_lowercase() && l.eq_ignore_ascii_case(word))
-            })
-    }) {
+    };
+    if let Some(n) = ev.names.iter().find(|n| ends_with_member(n)) {
         return Some(n.to_string());
     }
     let cap: Cow<'_, str> = if b[0].is_ascii_uppercase() {
@@ -1317,21 +1322,31 @@ fn has_prose(excerpt: &str) -> bool {
 /// numbering and emphasis): the text defines or shows the name (`make(chan 元素类型)` on a line
 /// of its own, `1. runtime.Gosched() 让出当前时间片`), not a passing mention.
 fn leads_with(src: &str, name: &str) -> bool {
-    src.lines().any(|line| {
-        let t = line.trim_start_matches(|c: char| {
-            c.is_whitespace()
-                || c.is_ascii_digit()
-                || matches!(
-                    c,
-                    '-' | '*' | '+' | '.' | ')' | '、' | '>' | '`' | '_' | '[' | '(' | '#' | '|'
-                )
-        });
-        t.starts_with(name)
-            // `Gosched()` written for `runtime.Gosched`
-            || name
-                .rsplit_once('.')
-                .is_some_and(|(_, member)| member.len() > 2 && t.starts_with(member))
-    })
+    // `Gosched()` written for `runtime.Gosched`
+    let member = name
+        .rsplit_once('.')
+        .map(|(_, m)| m)
+        .filter(|m| m.len() > 2);
+    let b = src.as_bytes();
+    let marker = |c: u8| {
+        c.is_ascii_whitespace()
+            || c.is_ascii_digit()
+            || matches!(
+                c,
+                b'-' | b'*' | b'+' | b'.' | b')' | b'>' | b'`' | b'_' | b'[' | b'(' | b'#' | b'|'
+            )
+    };
+    // only markers (and the ideographic comma of `1、`) between the line's start and `at`
+    let at_line_start = |at: usize| {
+        let start = memchr::memrchr(b'\n', &b[..at]).map_or(0, |n| n + 1);
+        let before = &src[start..at];
+        before
+            .chars()
+            .all(|c| c == '、' || (c.is_ascii() && marker(c as u8)))
+    };
+    std::iter::once(name)
+        .chain(member)
+        .any(|w| memchr::memmem::find_iter(b, w.as_bytes()).any(at_line_start))
 }
 
 /// Names in prose, added to `out` (interned, once each). In inline code every Go name counts;
