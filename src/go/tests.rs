@@ -669,3 +669,36 @@ fn expressions_give_types() {
         check(&format!("{head}{body}"), want);
     }
 }
+
+/// Completion after `x.` resolves the whole receiver expression.
+#[test]
+fn completion_resolves_the_receiver_expression() {
+    let head = "package p\nimport (\n\"sync\"\n\"time\"\n)\ntype S struct{ mu sync.Mutex }\n";
+    let cases = [
+        ("func f(s *S) { s.mu.$0 }", Some("sync.Mutex")),
+        ("func f(s *S) { s.mu.Lo$0 }", Some("sync.Mutex")),
+        ("func f() { time.Now().$0 }", Some("time.Time")),
+        (
+            "func f(d time.Duration) { t := time.NewTimer(d)\n t.$0 }",
+            Some("time.Timer"),
+        ),
+        (
+            "func f(m map[string]*sync.RWMutex) { m[\"a\"].$0 }",
+            Some("sync.RWMutex"),
+        ),
+        ("func f() { sync.$0 }", Some("sync")),
+        ("func f(x int) { x.$0 }", None),
+    ];
+    for (body, want) in cases {
+        let fixture = format!("{head}{body}");
+        let offset = fixture.find("$0").unwrap();
+        let text = fixture.replace("$0", "");
+        let mut p = parser();
+        let tree = parse(&mut p, &text, None).unwrap();
+        let got = match completion_at(&tree, &text, offset) {
+            Some(CompletionContext::Member { qualifier, .. }) => Some(qualifier),
+            _ => None,
+        };
+        assert_eq!(got.as_deref(), want, "in {fixture}");
+    }
+}
