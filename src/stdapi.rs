@@ -138,6 +138,20 @@ pub fn type_member(pkg: &str, type_name: &str, name: &str) -> Option<TypeMember>
         .find_map(|&p| t.type_member_in(p, type_name, name, 0))
 }
 
+/// The std type that declares member `name` of the type `type_name` of `pkg`, as `go doc` and
+/// go/types name it: a method promoted from an exported embedded field is that field's type's
+/// (`bufio.ReadWriter`'s `ReadString` is `bufio.Reader`'s); an interface method is the smallest
+/// other interface of the package whose methods all belong to this one, when there is exactly
+/// one (`io.ReadCloser`'s `Read` is `io.Reader`'s: the table does not list the interfaces an
+/// interface embeds); otherwise the type itself (an alias followed). `None` when the type has
+/// no such member.
+pub fn declaring_type(pkg: &str, type_name: &str, name: &str) -> Option<TypeName> {
+    let t = table();
+    let tm = type_member(pkg, type_name, name)?;
+    let p = *t.by_path.get(tm.package)?;
+    Some(t.declaring_in(p, tm.type_name, name, 0))
+}
+
 /// The exported types of `pkg` (a last segment or a full path) that have a method or field
 /// called `name`: `Format` in `time` → `time.Time` (and `time.Month`'s `String` for `String`).
 pub fn types_with_member(pkg: &str, name: &str) -> Vec<TypeName> {
@@ -493,6 +507,77 @@ impl Table {
         }
         let (q, to) = self.resolve(package.path, target)?;
         self.type_member_in(q, to.name, name, hops + 1)
+    }
+}
+
+impl Table {
+    fn run(&self, n: &Name) -> &[Part] {
+        &self.members[n.members.start as usize..n.members.end as usize]
+    }
+
+    /// See [`declaring_type`]; `type_name` has member `name`.
+    fn declaring_in(&self, p: usize, type_name: &'static str, name: &str, depth: u8) -> TypeName {
+        let package = &self.packages[p];
+        let here = TypeName {
+            package: package.path,
+            name: type_name,
+        };
+        let Some(owner) = package.name(type_name) else {
+            return here;
+        };
+        if depth >= 4 {
+            return here;
+        }
+        if let Kind::Type { kind } = owner.kind {
+            if let Some((q, to)) = kind
+                .strip_prefix("= ")
+                .and_then(|target| self.resolve(package.path, target))
+            {
+                return self.declaring_in(q, to.name, name, depth + 1);
+            }
+        }
+        let run = self.run(owner);
+        let mut embedded = run.iter().filter_map(|part| match part.kind {
+            TypeMemberKind::Field { ty, embedded: true } => {
+                let (q, n) = self.resolve(package.path, ty)?;
+                self.type_member_in(q, n.name, name, 0)?;
+                Some((q, n.name))
+            }
+            _ => None,
+        });
+        if let (Some((q, n)), None) = (embedded.next(), embedded.next()) {
+            return self.declaring_in(q, n, name, depth + 1);
+        }
+        if owner.kind != (Kind::Type { kind: "interface" }) {
+            return here;
+        }
+        let has = |run: &[Part], m: &str| run.binary_search_by(|x| x.name.cmp(m)).is_ok();
+        let mut best: Option<(usize, &'static str)> = None;
+        let mut tied = false;
+        for n in &package.names {
+            if n.name == type_name || n.kind != (Kind::Type { kind: "interface" }) {
+                continue;
+            }
+            let other = self.run(n);
+            if other.len() >= run.len()
+                || !has(other, name)
+                || !other.iter().all(|m| has(run, m.name))
+            {
+                continue;
+            }
+            match best {
+                Some((len, _)) if len < other.len() => {}
+                Some((len, _)) if len == other.len() => tied = true,
+                _ => {
+                    best = Some((other.len(), n.name));
+                    tied = false;
+                }
+            }
+        }
+        match best {
+            Some((_, n)) if !tied => self.declaring_in(p, n, name, depth + 1),
+            _ => here,
+        }
     }
 }
 
@@ -1166,5 +1251,35 @@ mod tests {
                 DATA.lines().nth(first),
             );
         }
+    }
+
+    #[test]
+    fn declaring_types() {
+        let d = |p: &str, t: &str, m: &str| declaring_type(p, t, m).map(|t| t.to_string());
+        // a method promoted from an exported embedded field
+        assert_eq!(
+            d("bufio", "ReadWriter", "ReadString").as_deref(),
+            Some("bufio.Reader")
+        );
+        // an interface method, from the one smaller interface that has it
+        assert_eq!(d("io", "ReadCloser", "Close").as_deref(), Some("io.Closer"));
+        assert_eq!(
+            d("io", "ReadWriteCloser", "Read").as_deref(),
+            Some("io.Reader")
+        );
+        // declared on the type itself, or on an unexported embedded type
+        assert_eq!(d("time", "Timer", "Stop").as_deref(), Some("time.Timer"));
+        assert_eq!(d("testing", "T", "Errorf").as_deref(), Some("testing.T"));
+        assert_eq!(
+            d("context", "Context", "Done").as_deref(),
+            Some("context.Context")
+        );
+        assert_eq!(d("net", "Conn", "Read").as_deref(), Some("net.Conn"));
+        // an alias is followed
+        assert_eq!(
+            d("os", "FileInfo", "Name").as_deref(),
+            Some("io/fs.FileInfo")
+        );
+        assert_eq!(d("time", "Timer", "Nope"), None);
     }
 }

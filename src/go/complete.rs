@@ -63,14 +63,22 @@ pub fn completion_in_package(
             .take_while(|(_, c)| c.is_alphanumeric() || *c == '_')
             .last()
             .map_or(dot, |(i, _)| i);
-        if qual_start == dot {
-            return None;
-        }
-        let anchor = root.descendant_for_byte_range(qual_start, dot)?;
-        let name = &text[qual_start..dot];
-        let qualifier = Ctx::new(text, root, anchor)
-            .with_package(pkg)
-            .qualifier_key(name, anchor)?;
+        let qualifier = if qual_start == dot {
+            // `f().`, `m[k].`, `(<-ch).`: the expression alone says
+            receiver_key(tree, text, dot, pkg)?
+        } else {
+            // `s.mu.`: the whole receiver where the tree holds it, else the word before the dot
+            match receiver_key(tree, text, dot, pkg) {
+                Some(q) => q,
+                None => {
+                    let anchor = root.descendant_for_byte_range(qual_start, dot)?;
+                    let name = &text[qual_start..dot];
+                    Ctx::new(text, root, anchor)
+                        .with_package(pkg)
+                        .qualifier_key(name, anchor)?
+                }
+            }
+        };
         return Some(CompletionContext::Member {
             qualifier,
             prefix,
@@ -81,4 +89,40 @@ pub fn completion_in_package(
         prefix,
         range: word_start..offset,
     })
+}
+
+/// The key of the receiver expression that ends at the dot at byte `dot` (`s.mu`, `f()`,
+/// `m[k]`), resolved like a hover's qualifier: a package or a type. `None` for a lone word
+/// (the caller resolves it) or where the tree holds no such expression.
+fn receiver_key(tree: &Tree, text: &str, dot: usize, pkg: Option<&Package>) -> Option<String> {
+    if dot == 0 {
+        return None;
+    }
+    let root = tree.root_node();
+    let leaf = root.descendant_for_byte_range(dot - 1, dot)?;
+    let cx = Ctx::new(text, root, leaf).with_package(pkg);
+    let mut expr = leaf;
+    while let Some(p) = cx.parent(expr) {
+        let through = matches!(
+            p.kind(),
+            "selector_expression"
+                | "call_expression"
+                | "index_expression"
+                | "parenthesized_expression"
+                | "type_assertion_expression"
+                | "argument_list"
+        );
+        if !through || p.end_byte() != dot {
+            break;
+        }
+        expr = p;
+    }
+    match expr.kind() {
+        "selector_expression"
+        | "call_expression"
+        | "index_expression"
+        | "parenthesized_expression"
+        | "type_assertion_expression" => cx.expr_key(expr),
+        _ => None,
+    }
 }

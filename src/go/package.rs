@@ -224,7 +224,7 @@ fn struct_fields<'t>(cx: &Ctx<'t>, st: Node<'t>) -> Vec<Field> {
             let name = match &ty {
                 Some(TypeRef::Qualified(q)) => q.rsplit('.').next().unwrap_or(q).to_string(),
                 Some(TypeRef::Local(l)) => l.clone(),
-                None => continue,
+                _ => continue,
             };
             fields.push(Field {
                 name,
@@ -349,6 +349,11 @@ impl Package {
         self.types.contains_key(name)
     }
 
+    /// Whether it declares a package-level var or const `name` whose type is known.
+    pub(super) fn has_value(&self, name: &str) -> bool {
+        self.values.contains_key(name)
+    }
+
     pub(super) fn has_func(&self, name: &str) -> bool {
         self.funcs.contains_key(name)
     }
@@ -362,10 +367,27 @@ impl Package {
                     Some(TypeDef::Alias(target)) => t = target.clone(),
                     _ => break,
                 },
-                TypeRef::Qualified(_) => break,
+                _ => break,
             }
         }
         t
+    }
+
+    /// What local type `name` is defined as, when that is a slice, map or channel type
+    /// (`type Locks []sync.Mutex`).
+    pub(super) fn container(&self, name: &str) -> Option<TypeRef> {
+        let mut name = name;
+        for _ in 0..MAX_DEPTH {
+            match self.types.get(name)? {
+                TypeDef::Alias(TypeRef::Local(l)) | TypeDef::Named(TypeRef::Local(l)) => name = l,
+                TypeDef::Alias(t) | TypeDef::Named(t) => {
+                    return matches!(t, TypeRef::Slice(_) | TypeRef::Map(_) | TypeRef::Chan(_))
+                        .then(|| t.clone());
+                }
+                _ => return None,
+            }
+        }
+        None
     }
 
     /// Result `index` of the package's function `name`.
@@ -406,7 +428,7 @@ impl Package {
     pub(super) fn member(&self, owner: &str, name: &str) -> Option<Member> {
         let owner = match self.unalias(TypeRef::Local(owner.to_string())) {
             TypeRef::Local(l) => l,
-            TypeRef::Qualified(_) => return None,
+            _ => return None,
         };
         let mut level: Vec<String> = vec![owner];
         let mut outside: Vec<String> = Vec::new();
@@ -433,7 +455,7 @@ impl Package {
                         match f.ty.clone().map(|t| self.unalias(t)) {
                             Some(TypeRef::Local(l)) => next_level.push(l),
                             Some(TypeRef::Qualified(q)) => next_outside.push(q),
-                            None => {}
+                            _ => {}
                         }
                     }
                 }
@@ -455,25 +477,5 @@ impl Package {
             outside = next_outside;
         }
         None
-    }
-
-    /// The type of member `name` of local type `owner` used as a value: a field's type, or a
-    /// method's first result (`x.m()` is resolved by the call).
-    pub(super) fn field_type(&self, owner: &str, name: &str) -> Option<TypeRef> {
-        match self.member(owner, name)? {
-            Member::Field { ty, .. } => ty,
-            _ => None,
-        }
-    }
-
-    /// Result `index` of method `name` called on local type `owner`.
-    pub(super) fn method_result(&self, owner: &str, name: &str, index: usize) -> Option<TypeRef> {
-        match self.member(owner, name)? {
-            Member::Method(results) => {
-                let t = results.get(index)?.clone()?;
-                Some(self.unalias(t))
-            }
-            _ => None,
-        }
     }
 }

@@ -24,6 +24,10 @@ pub(super) struct Ctx<'t> {
     pub(super) top_types: std::cell::OnceCell<std::collections::HashMap<&'t str, Node<'t>>>,
     /// The package the file belongs to, when known: what its other files declare.
     pub(super) pkg: Option<&'t Package>,
+    /// Whether types are read from the standard library's API table (results of std functions
+    /// and methods, std fields); without it, only from what the text states, as the lexical
+    /// snippet scan reads it.
+    pub(super) std: bool,
 }
 
 impl<'t> Ctx<'t> {
@@ -47,6 +51,7 @@ impl<'t> Ctx<'t> {
             top_funcs: std::cell::OnceCell::new(),
             top_types: std::cell::OnceCell::new(),
             pkg: None,
+            std: true,
         }
     }
 
@@ -211,6 +216,36 @@ impl<'t> Ctx<'t> {
             let found = match scope.kind() {
                 "statement_list" | "block" => self.decl_in_statements(scope, name, Some(pos)),
                 "source_file" => self.top_vars().get(name).copied(),
+                // `for i, v := range x`, `for i := 0; ...`, `if v, ok := ...; ok`: seen from
+                // the body
+                "for_statement"
+                | "if_statement"
+                | "expression_switch_statement"
+                | "type_switch_statement"
+                    if node.kind() != "range_clause" && node.kind() != "for_clause" =>
+                {
+                    self.decl_in_header(scope, name)
+                }
+                // `switch s := x.(type) { case T: ... }`: s is a T in a case of one type, x's
+                // type in the others
+                "type_case" | "default_case" => self.type_switch_alias(scope, name),
+                // `case v := <-ch:`
+                "communication_case" => {
+                    let stmt = scope
+                        .child_by_field_name("communication")
+                        .filter(|s| s.kind() == "receive_statement");
+                    stmt.and_then(|stmt| {
+                        let left = stmt.child_by_field_name("left")?;
+                        let right = stmt.child_by_field_name("right")?;
+                        let mut c = left.walk();
+                        let names: Vec<Node<'t>> = left.named_children(&mut c).collect();
+                        let i = names.iter().position(|n| self.src(*n) == name)?;
+                        Some(match names.len() {
+                            1 => Decl::Value(right),
+                            _ => Decl::Result(right, i),
+                        })
+                    })
+                }
                 "function_declaration" | "method_declaration" | "func_literal" => {
                     let mut hit = None;
                     for field in ["receiver", "parameters"] {
@@ -228,6 +263,77 @@ impl<'t> Ctx<'t> {
             node = scope;
         }
         None
+    }
+
+    /// A variable declared in the header of a `for`, `if` or `switch`: a range clause's, or
+    /// the initializer's.
+    fn decl_in_header(&self, stmt: Node<'t>, name: &str) -> Option<Decl<'t>> {
+        let mut hit = None;
+        let mut c = stmt.walk();
+        for ch in stmt.named_children(&mut c) {
+            match ch.kind() {
+                "range_clause" => {
+                    let (Some(left), Some(right)) = (
+                        ch.child_by_field_name("left"),
+                        ch.child_by_field_name("right"),
+                    ) else {
+                        continue;
+                    };
+                    // `for k, v = range` assigns: only `:=` declares
+                    let declares = (0..ch.child_count())
+                        .filter_map(|i| ch.child(i))
+                        .any(|t| t.kind() == ":=");
+                    if !declares {
+                        continue;
+                    }
+                    let mut c2 = left.walk();
+                    for (i, n) in left.named_children(&mut c2).enumerate() {
+                        if self.src(n) == name {
+                            hit = Some(Decl::Range(right, i));
+                        }
+                    }
+                }
+                "for_clause" => {
+                    if let Some(init) = ch.child_by_field_name("initializer") {
+                        self.declarations(init, |n, decl| {
+                            if n == name {
+                                hit = Some(decl);
+                            }
+                        });
+                    }
+                }
+                _ => {}
+            }
+        }
+        if let Some(init) = stmt.child_by_field_name("initializer") {
+            self.declarations(init, |n, decl| {
+                if n == name {
+                    hit = Some(decl);
+                }
+            });
+        }
+        hit
+    }
+
+    /// `s` of `switch s := x.(type)`, seen from a case clause.
+    fn type_switch_alias(&self, case: Node<'t>, name: &str) -> Option<Decl<'t>> {
+        let switch = self
+            .parent(case)
+            .filter(|s| s.kind() == "type_switch_statement")?;
+        let alias = switch.child_by_field_name("alias")?;
+        let mut c = alias.walk();
+        if !alias.named_children(&mut c).any(|n| self.src(n) == name) {
+            return None;
+        }
+        let mut c2 = case.walk();
+        let types: Vec<Node<'t>> = case
+            .children_by_field_name("type", &mut c2)
+            .filter(|t| t.is_named())
+            .collect();
+        match types.as_slice() {
+            [one] if case.kind() == "type_case" => Some(Decl::Type(*one)),
+            _ => switch.child_by_field_name("value").map(Decl::Value),
+        }
     }
 
     pub(super) fn decl_in_params(&self, list: Node<'t>, name: &str) -> Option<Decl<'t>> {
@@ -338,5 +444,7 @@ pub(super) enum Decl<'t> {
     Value(Node<'t>),
     /// One of the results of a value that has several (`a, b := f()`): the index.
     Result(Node<'t>, usize),
+    /// The variable at `index` of `for k, v := range x`: the node of x.
+    Range(Node<'t>, usize),
     Unknown,
 }

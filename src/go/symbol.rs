@@ -43,7 +43,8 @@ pub fn symbol_in_package(
     find(offset).or_else(|| if offset > 0 { find(offset - 1) } else { None })
 }
 
-/// Every name a parsed source uses, in order of first use, without repeats.
+/// Every name a parsed source uses, in order of first use, without repeats: what the text
+/// states, as the lexical snippet scan reads it (no types from the std API table's results).
 pub fn names_used(tree: &Tree, text: &str) -> Vec<String> {
     let root = tree.root_node();
     let mut out: Vec<String> = Vec::new();
@@ -52,7 +53,9 @@ pub fn names_used(tree: &Tree, text: &str) -> Vec<String> {
     loop {
         let node = cursor.node();
         if visit && node.child_count() == 0 {
-            if let Some(sym) = Ctx::new(text, root, node).symbol_of_leaf(node) {
+            let mut cx = Ctx::new(text, root, node);
+            cx.std = false;
+            if let Some(sym) = cx.symbol_of_leaf(node) {
                 if let Some(first) = sym.keys.into_iter().next() {
                     if !out.contains(&first) {
                         out.push(first);
@@ -73,6 +76,32 @@ pub fn names_used(tree: &Tree, text: &str) -> Vec<String> {
         visit = false;
     }
     out
+}
+
+/// The keys of member `member` of `qualifier` (a package or a type): `sync.WaitGroup.Add`,
+/// `sync.WaitGroup`, `sync`. A member of a std type that another std type declares is named
+/// after that type, and the receiver's own type follows it: `resp.Body.Close()` on an
+/// `io.ReadCloser` is `io.Closer.Close`, `io.Closer`, `io.ReadCloser`, `io`.
+/// (`std`: read the table; without it, the plain `qualifier.member` chain.)
+fn member_keys(qualifier: &str, member: &str, std: bool) -> Vec<String> {
+    if let Some((pkg, ty)) = qualifier.rsplit_once('.').filter(|_| std) {
+        if let Some(decl) = crate::stdapi::declaring_type(pkg, ty, member) {
+            let decl_pkg = decl.package.rsplit('/').next().unwrap_or(decl.package);
+            if (decl_pkg, decl.name) != (pkg, ty) {
+                let mut keys = vec![
+                    format!("{decl_pkg}.{}.{member}", decl.name),
+                    format!("{decl_pkg}.{}", decl.name),
+                    qualifier.to_string(),
+                ];
+                keys.push(pkg.to_string());
+                if decl_pkg != pkg {
+                    keys.push(decl_pkg.to_string());
+                }
+                return keys;
+            }
+        }
+    }
+    fallbacks(&format!("{qualifier}.{member}"))
 }
 
 impl<'t> Ctx<'t> {
@@ -172,7 +201,10 @@ impl<'t> Ctx<'t> {
                     let operand = parent.child_by_field_name("operand")?;
                     let member = self.src(node);
                     if let Some(qualifier) = self.expr_key(operand) {
-                        return one(format!("{qualifier}.{member}"));
+                        return Some(Symbol {
+                            keys: member_keys(&qualifier, member, self.std),
+                            range,
+                        });
                     }
                     // a member of a type of this package, promoted from an embedded type of
                     // another package (`dc.Lock()`), or that embedded field (`dc.Mutex`)
@@ -181,7 +213,10 @@ impl<'t> Ctx<'t> {
                         return None;
                     };
                     return match pkg.member(&owner, member)? {
-                        Member::Promoted(q) => one(format!("{q}.{member}")),
+                        Member::Promoted(q) => Some(Symbol {
+                            keys: member_keys(&q, member, self.std),
+                            range,
+                        }),
                         Member::Field {
                             ty: Some(TypeRef::Qualified(q)),
                             embedded: true,

@@ -537,3 +537,168 @@ mod arbitrary {
         }
     }
 }
+
+/// Types through the standard library's API table: results of std functions and methods, std
+/// fields and vars, promoted and embedded-interface methods named after their declaring type.
+#[test]
+fn std_results_fields_and_declaring_types() {
+    let head = "package p\nimport (\n\"bufio\"\n\"context\"\n\"net/http\"\n\"os\"\n\"testing\"\n\"time\"\n)\n";
+    let cases = [
+        (
+            "func f(d time.Duration) { t := time.NewTimer(d); t.St$0op() }",
+            "time.Timer.Stop > time.Timer > time",
+        ),
+        (
+            "func f(u string) { resp, _ := http.Get(u); resp.Body.Cl$0ose() }",
+            "io.Closer.Close > io.Closer > io.ReadCloser > io",
+        ),
+        (
+            "func f(u string) { resp, _ := http.Get(u); resp.Bo$0dy.Close() }",
+            "http.Response.Body > http.Response > http",
+        ),
+        (
+            "func f(o *os.File) { r := bufio.NewReader(o); r.ReadSt$0ring('\\n') }",
+            "bufio.Reader.ReadString > bufio.Reader > bufio",
+        ),
+        (
+            "func f(r *bufio.Reader) { rw := bufio.NewReadWriter(r, nil); rw.ReadSt$0ring('\\n') }",
+            "bufio.Reader.ReadString > bufio.Reader > bufio.ReadWriter > bufio",
+        ),
+        (
+            "func f(p context.Context) { ctx, cancel := context.WithCancel(p); _ = cancel; ctx.Do$0ne() }",
+            "context.Context.Done > context.Context > context",
+        ),
+        (
+            "func f() { _ = time.Now().Add(time.Second).For$0mat(\"\") }",
+            "time.Time.Format > time.Time > time",
+        ),
+        (
+            "func f(t *testing.T) { t.Err$0orf(\"x\") }",
+            "testing.T.Errorf > testing.T > testing",
+        ),
+        (
+            "func f() { http.DefaultClient.D$0o(nil) }",
+            "http.Client.Do > http.Client > http",
+        ),
+        (
+            "func f(h http.Header) { for _, v := range h { _ = v }; h.G$0et(\"x\") }",
+            "http.Header.Get > http.Header > http",
+        ),
+        // a local variable named like a package is no package
+        (
+            "func f(time *os.File) { time.Clo$0se() }",
+            "os.File.Close > os.File > os",
+        ),
+    ];
+    for (body, want) in cases {
+        check(&format!("{head}{body}"), Some(want));
+    }
+}
+
+/// `range`, type switches, index expressions, `new`, `&`/`*`, `<-`, composite literals,
+/// initializers of `if`/`for`/`switch` and `select` cases.
+#[test]
+fn expressions_give_types() {
+    let head = "package p\nimport \"sync\"\ntype Locks []*sync.Mutex\n";
+    let mutex = Some("sync.Mutex.Lock > sync.Mutex > sync");
+    let cases = [
+        (
+            "func f(mus []sync.Mutex) { for _, m := range mus { m.Lo$0ck() } }",
+            mutex,
+        ),
+        (
+            "func f(mus []*sync.Mutex) { for i := range mus { mus[i].Lo$0ck() } }",
+            mutex,
+        ),
+        (
+            "func f(mus []sync.Mutex) { for m := range mus { m.Lo$0ck() } }",
+            None,
+        ),
+        (
+            "func f(m map[string]*sync.Mutex) { m[\"k\"].Lo$0ck() }",
+            mutex,
+        ),
+        (
+            "func f(m map[string]*sync.Mutex) { for _, v := range m { v.Lo$0ck() } }",
+            mutex,
+        ),
+        (
+            "func f(ch chan *sync.Mutex) { for v := range ch { v.Lo$0ck() } }",
+            mutex,
+        ),
+        ("func f(ch <-chan *sync.Mutex) { (<-ch).Lo$0ck() }", mutex),
+        (
+            "func f(ch chan *sync.Mutex) { v, ok := <-ch; _ = ok; v.Lo$0ck() }",
+            mutex,
+        ),
+        (
+            "func f(ls Locks) { for _, l := range ls { l.Lo$0ck() } }",
+            mutex,
+        ),
+        (
+            "func f(x any) { switch s := x.(type) { case *sync.Mutex: s.Lo$0ck() } }",
+            mutex,
+        ),
+        (
+            "func f(x any) { switch s := x.(type) { case int, *sync.Mutex: s.Lo$0ck() } }",
+            None,
+        ),
+        (
+            "func f(x any) { if m, ok := x.(*sync.Mutex); ok { m.Lo$0ck() } }",
+            mutex,
+        ),
+        ("func f() { m := new(sync.Mutex); m.Lo$0ck() }", mutex),
+        ("func f() { ms := []sync.Mutex{}; ms[0].Lo$0ck() }", mutex),
+        ("func f(p *sync.Mutex) { (*p).Lo$0ck() }", mutex),
+        (
+            "func f(ms [4]sync.Mutex) { p := &ms[1]; p.Lo$0ck() }",
+            mutex,
+        ),
+        (
+            "func f(ch chan *sync.Mutex) { select { case v := <-ch: v.Lo$0ck() } }",
+            mutex,
+        ),
+        ("func f(m sync.Mutex) { go func() { m.Lo$0ck() }() }", mutex),
+        ("func f(m *sync.Mutex) { g := m.Lo$0ck; g() }", mutex),
+        (
+            "func f() { for m := new(sync.Mutex); ; { m.Lo$0ck() } }",
+            mutex,
+        ),
+    ];
+    for (body, want) in cases {
+        check(&format!("{head}{body}"), want);
+    }
+}
+
+/// Completion after `x.` resolves the whole receiver expression.
+#[test]
+fn completion_resolves_the_receiver_expression() {
+    let head = "package p\nimport (\n\"sync\"\n\"time\"\n)\ntype S struct{ mu sync.Mutex }\n";
+    let cases = [
+        ("func f(s *S) { s.mu.$0 }", Some("sync.Mutex")),
+        ("func f(s *S) { s.mu.Lo$0 }", Some("sync.Mutex")),
+        ("func f() { time.Now().$0 }", Some("time.Time")),
+        (
+            "func f(d time.Duration) { t := time.NewTimer(d)\n t.$0 }",
+            Some("time.Timer"),
+        ),
+        (
+            "func f(m map[string]*sync.RWMutex) { m[\"a\"].$0 }",
+            Some("sync.RWMutex"),
+        ),
+        ("func f() { sync.$0 }", Some("sync")),
+        ("func f(x int) { x.$0 }", None),
+    ];
+    for (body, want) in cases {
+        let fixture = format!("{head}{body}");
+        let offset = fixture.find("$0").unwrap();
+        let text = fixture.replace("$0", "");
+        let mut p = parser();
+        let tree = parse(&mut p, &text, None).unwrap();
+        let got = match completion_at(&tree, &text, offset) {
+            Some(CompletionContext::Member { qualifier, .. }) => Some(qualifier),
+            _ => None,
+        };
+        assert_eq!(got.as_deref(), want, "in {fixture}");
+    }
+}

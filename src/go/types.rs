@@ -3,6 +3,7 @@
 
 use tree_sitter::Node;
 
+use super::package::Member;
 use super::scope::{Ctx, Decl};
 
 /// A type as the file states it.
@@ -12,6 +13,87 @@ pub(super) enum TypeRef {
     Qualified(String),
     /// A type declared in this package (this file, or another file of its package).
     Local(String),
+    /// A slice or an array of the type (`[]*sync.Mutex`: pointers collapse).
+    Slice(Box<TypeRef>),
+    /// A map with values of the type (keys are not followed).
+    Map(Box<TypeRef>),
+    /// A channel of the type.
+    Chan(Box<TypeRef>),
+}
+
+impl TypeRef {
+    /// The type of an element: `s[i]`, `m[k]` (a channel has no index).
+    pub(super) fn index(self) -> Option<TypeRef> {
+        match self {
+            TypeRef::Slice(t) | TypeRef::Map(t) => Some(*t),
+            _ => None,
+        }
+    }
+}
+
+/// The package name a std import path is written with: `net/http` -> `http`.
+fn last_segment(path: &str) -> &str {
+    path.rsplit('/').next().unwrap_or(path)
+}
+
+/// A type as the std API table writes it, in the package `pkg` (a full path) that declares the
+/// name it belongs to: `*Timer` in `time` is `time.Timer`, `[]*Cookie` in `net/http` a slice of
+/// `http.Cookie`, `io.ReadCloser` is `io.ReadCloser`; `None` for predeclared and function types.
+pub(super) fn std_type(pkg: &str, ty: &str) -> Option<TypeRef> {
+    let ty = ty.trim();
+    let ty = ty.strip_prefix('*').unwrap_or(ty);
+    if let Some(rest) = ty.strip_prefix("[]") {
+        return Some(TypeRef::Slice(Box::new(std_type(pkg, rest)?)));
+    }
+    if let Some(rest) = ty.strip_prefix("map[") {
+        let mut depth = 1usize;
+        let close = rest.bytes().position(|b| {
+            match b {
+                b'[' => depth += 1,
+                b']' => depth -= 1,
+                _ => {}
+            }
+            depth == 0
+        })?;
+        return Some(TypeRef::Map(Box::new(std_type(pkg, &rest[close + 1..])?)));
+    }
+    if let Some(rest) = ty.strip_prefix('[') {
+        // an array: `[16]uint8`
+        let close = rest.find(']')?;
+        return Some(TypeRef::Slice(Box::new(std_type(pkg, &rest[close + 1..])?)));
+    }
+    for chan in ["<-chan ", "chan<- ", "chan "] {
+        if let Some(rest) = ty.strip_prefix(chan) {
+            return Some(TypeRef::Chan(Box::new(std_type(pkg, rest)?)));
+        }
+    }
+    let t = crate::stdapi::resolve_type(pkg, ty)?;
+    Some(TypeRef::Qualified(format!(
+        "{}.{}",
+        last_segment(t.package),
+        t.name
+    )))
+}
+
+/// The type of member `name` of the std type `q` (`http.Response`): a field's type
+/// (`index` `None`) or result `index` of a method.
+pub(super) fn std_member_type(q: &str, name: &str, index: Option<usize>) -> Option<TypeRef> {
+    use crate::stdapi::TypeMemberKind;
+    let (pkg, ty) = split_qualified(q)?;
+    let m = crate::stdapi::type_member(pkg, ty, name)?;
+    match (m.kind, index) {
+        (TypeMemberKind::Field { ty, .. }, None) => std_type(m.package, ty),
+        (
+            TypeMemberKind::Method { results, .. } | TypeMemberKind::InterfaceMethod { results },
+            Some(i),
+        ) => std_type(m.package, crate::stdapi::results(results).nth(i)?),
+        _ => None,
+    }
+}
+
+/// A qualified type's package and name: `sync.Mutex` -> (`sync`, `Mutex`).
+pub(super) fn split_qualified(q: &str) -> Option<(&str, &str)> {
+    q.rsplit_once('.')
 }
 
 impl<'t> Ctx<'t> {
@@ -22,7 +104,7 @@ impl<'t> Ctx<'t> {
             "identifier" => self.qualifier_key(self.src(expr), expr),
             _ => match self.type_of_expr(expr, 0)? {
                 TypeRef::Qualified(q) => Some(q),
-                TypeRef::Local(_) => None,
+                _ => None,
             },
         }
     }
@@ -32,13 +114,13 @@ impl<'t> Ctx<'t> {
         if let Some(decl) = self.declared(name, at) {
             return match self.decl_type(decl, 0)? {
                 TypeRef::Qualified(q) => Some(q),
-                TypeRef::Local(_) => None,
+                _ => None,
             };
         }
         if let Some(t) = self.pkg.and_then(|p| p.value_type(name)) {
             return match t {
                 TypeRef::Qualified(q) => Some(q),
-                TypeRef::Local(_) => None,
+                _ => None,
             };
         }
         self.package_of(name, at)
@@ -54,6 +136,13 @@ impl<'t> Ctx<'t> {
                 _ if index == 0 => self.type_of_expr(v, depth + 1),
                 _ => None,
             },
+            // `for i, v := range x`: a slice's or map's value, a channel's element
+            Decl::Range(x, index) => {
+                match (self.container(self.type_of_expr(x, depth + 1)?)?, index) {
+                    (TypeRef::Slice(t) | TypeRef::Map(t), 1) | (TypeRef::Chan(t), 0) => Some(*t),
+                    _ => None,
+                }
+            }
             Decl::Unknown => None,
         }
     }
@@ -76,6 +165,15 @@ impl<'t> Ctx<'t> {
             }
             "pointer_type" | "parenthesized_type" => self.type_of_type(t.named_child(0)?),
             "generic_type" => self.type_of_type(t.child_by_field_name("type")?),
+            "slice_type" | "array_type" | "implicit_length_array_type" => Some(TypeRef::Slice(
+                Box::new(self.type_of_type(t.child_by_field_name("element")?)?),
+            )),
+            "map_type" => Some(TypeRef::Map(Box::new(
+                self.type_of_type(t.child_by_field_name("value")?)?,
+            ))),
+            "channel_type" => Some(TypeRef::Chan(Box::new(
+                self.type_of_type(t.child_by_field_name("value")?)?,
+            ))),
             _ => None,
         }
     }
@@ -88,9 +186,20 @@ impl<'t> Ctx<'t> {
             "composite_literal" => self.type_of_type(e.child_by_field_name("type")?),
             "unary_expression" => {
                 let op = e.child_by_field_name("operator")?;
-                (op.kind() == "&").then_some(())?;
-                self.type_of_expr(e.child_by_field_name("operand")?, depth + 1)
+                let operand = self.type_of_expr(e.child_by_field_name("operand")?, depth + 1);
+                match op.kind() {
+                    // pointers collapse: `&x` and `*p` have the type of `x` and `p`
+                    "&" | "*" => operand,
+                    "<-" => match self.container(operand?)? {
+                        TypeRef::Chan(t) => Some(*t),
+                        _ => None,
+                    },
+                    _ => None,
+                }
             }
+            "index_expression" => self
+                .container(self.type_of_expr(e.child_by_field_name("operand")?, depth + 1)?)?
+                .index(),
             "parenthesized_expression" => self.type_of_expr(e.named_child(0)?, depth + 1),
             "call_expression" => self.call_result(e, 0, depth + 1),
             "type_assertion_expression" => self.type_of_type(e.child_by_field_name("type")?),
@@ -103,20 +212,62 @@ impl<'t> Ctx<'t> {
                 }
             }
             "selector_expression" => {
-                // x.f where x is of a struct type declared in this file
+                // x.f where x is of a struct type of this package or of the standard library,
+                // or pkg.V, a var of a std package
                 let operand = e.child_by_field_name("operand")?;
-                let field = e.child_by_field_name("field")?;
-                let TypeRef::Local(owner) = self.type_of_expr(operand, depth + 1)? else {
-                    return None;
+                let field = self.src(e.child_by_field_name("field")?);
+                let owner = match self.type_of_expr(operand, depth + 1) {
+                    Some(t) => t,
+                    None => {
+                        let pkg = self.std_package_operand(operand)?;
+                        let m = crate::stdapi::member(&pkg, field)?;
+                        let crate::stdapi::Kind::Var { ty } = m.kind else {
+                            return None;
+                        };
+                        return std_type(m.package, ty);
+                    }
                 };
-                let field = self.src(field);
-                match self.field_type(&owner, field) {
-                    Some(ft) => self.type_of_type(ft),
-                    // declared in another file, or promoted through an embedded field
-                    None => self.pkg?.field_type(&owner, field),
+                match owner {
+                    TypeRef::Local(owner) => match self.field_type(&owner, field) {
+                        Some(ft) => self.type_of_type(ft),
+                        // declared in another file, or promoted through an embedded field
+                        None => match self.pkg?.member(&owner, field)? {
+                            Member::Field { ty, .. } => ty,
+                            Member::Promoted(q) => self.std_member(&q, field, None),
+                            Member::Method(_) => None,
+                        },
+                    },
+                    TypeRef::Qualified(q) => self.std_member(&q, field, None),
+                    _ => None,
                 }
             }
             _ => None,
+        }
+    }
+
+    /// `t` as a slice, map or channel: a local named type by its definition (a file-level
+    /// one, or one of the package's).
+    pub(super) fn container(&self, t: TypeRef) -> Option<TypeRef> {
+        match t {
+            TypeRef::Local(l) => match self.top_types().get(l.as_str()) {
+                Some(node) if node.kind() != "struct_type" && node.kind() != "interface_type" => {
+                    self.type_of_type(*node)
+                        .filter(|t| !matches!(t, TypeRef::Local(_) | TypeRef::Qualified(_)))
+                }
+                _ => self.pkg?.container(&l),
+            },
+            // `http.Header` is a `map[string][]string`
+            TypeRef::Qualified(q) => {
+                self.std.then_some(())?;
+                let (pkg, name) = split_qualified(&q)?;
+                let m = crate::stdapi::member(pkg, name)?;
+                let crate::stdapi::Kind::Type { kind } = m.kind else {
+                    return None;
+                };
+                std_type(m.package, kind)
+                    .filter(|t| !matches!(t, TypeRef::Local(_) | TypeRef::Qualified(_)))
+            }
+            t => Some(t),
         }
     }
 
@@ -159,16 +310,59 @@ impl<'t> Ctx<'t> {
                 pkg.func_result(name, index)
             }
             "selector_expression" => {
-                let pkg = self.pkg?;
                 let operand = f.child_by_field_name("operand")?;
-                let method = f.child_by_field_name("field")?;
-                let TypeRef::Local(owner) = self.type_of_expr(operand, depth + 1)? else {
-                    return None;
-                };
-                pkg.method_result(&owner, self.src(method), index)
+                let method = self.src(f.child_by_field_name("field")?);
+                match self.type_of_expr(operand, depth + 1) {
+                    Some(TypeRef::Local(owner)) => {
+                        let pkg = self.pkg?;
+                        match pkg.member(&owner, method)? {
+                            Member::Promoted(q) => self.std_member(&q, method, Some(index)),
+                            Member::Method(results) => {
+                                Some(pkg.unalias(results.get(index)?.clone()?))
+                            }
+                            Member::Field { .. } => None,
+                        }
+                    }
+                    Some(TypeRef::Qualified(q)) => self.std_member(&q, method, Some(index)),
+                    Some(_) => None,
+                    None => {
+                        // `time.NewTimer(d)`, `time.Duration(n)`: a func or a type of a std
+                        // package
+                        let pkg = self.std_package_operand(operand)?;
+                        let m = crate::stdapi::member(&pkg, method)?;
+                        match m.kind {
+                            crate::stdapi::Kind::Func { results } => {
+                                std_type(m.package, crate::stdapi::results(results).nth(index)?)
+                            }
+                            crate::stdapi::Kind::Type { .. } if index == 0 => {
+                                std_type(m.package, m.name)
+                            }
+                            _ => None,
+                        }
+                    }
+                }
             }
             _ => None,
         }
+    }
+
+    /// [`std_member_type`], unless the table is not read.
+    fn std_member(&self, q: &str, name: &str, index: Option<usize>) -> Option<TypeRef> {
+        self.std.then(|| std_member_type(q, name, index))?
+    }
+
+    /// The std package an operand names: an identifier that is no variable in scope and names
+    /// an imported package (or an unimported std one).
+    pub(super) fn std_package_operand(&self, operand: Node<'t>) -> Option<String> {
+        if !self.std || operand.kind() != "identifier" {
+            return None;
+        }
+        let name = self.src(operand);
+        if self.declared(name, operand).is_some() || self.pkg.is_some_and(|p| p.has_value(name)) {
+            return None;
+        }
+        self.package_of(name, operand)
+            .filter(|p| crate::stdapi::is_package(p))
     }
 
     /// The type node of field `field` of struct type `owner` declared at file level.
