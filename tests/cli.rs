@@ -94,7 +94,7 @@ fn hover_reads_the_files_package() {
     let dir = std::env::temp_dir().join(format!("gonotes-cli-pkg-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let notes = dir.join("notes.md");
-    std::fs::write(&notes, "## sync.Mutex 互斥锁\n\nLock 加锁。\n").unwrap();
+    std::fs::write(&notes, "## sync.Mutex 互斥锁\n\n加锁。\n").unwrap();
     let conn = concat!(
         env!("CARGO_MANIFEST_DIR"),
         "/tests/fixtures/resolve/other_file/conn.go"

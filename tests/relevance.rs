@@ -9,7 +9,8 @@ use gonotes::index::{Index, NoteEntry};
 use gonotes::notes::{self, Aliases, Limits};
 use gonotes::{go, lookup};
 
-const PRELUDE: &str = "package main\n\nimport (\n\t\"io\"\n\t\"sync\"\n\t\"time\"\n)\n\n";
+const PRELUDE: &str =
+    "package main\n\nimport (\n\t\"context\"\n\t\"io\"\n\t\"sync\"\n\t\"time\"\n)\n\n";
 
 fn index(notes: &[(&str, &str)]) -> Index {
     let entries = notes
@@ -190,6 +191,19 @@ fn passing_mentions() {
         "func f() { context.WithCan$0cel(nil) }",
         "context.WithCancel @ Notes",
     );
+    // a member written bare, in a note about its package
+    let bare = (
+        "context/README.md",
+        "## Context - Standard Library\n\nThe package context.\n\n## Notes\n\n* Derive one using WithTimeout or WithValue.\n",
+    );
+    check(
+        &[bare],
+        "func f() { context.WithTime$0out(nil, 0) }",
+        "context.WithTimeout @ Notes",
+    );
+    // the same words in a note about something else are nothing
+    let other = ("misc.md", "## Misc\n\nDerive one using WithTimeout.\n");
+    check(&[other], "func f() { context.WithTime$0out(nil, 0) }", "-");
 }
 
 #[test]

@@ -23,16 +23,16 @@ fn uri(p: &Path) -> String {
 /// Notes on a few `sync` types and a few other std types, and none on `sync` itself,
 /// `sync.Cond`, `testing.B`, `http.Client` or anything else.
 const NOTES: &str = "# 并发\n\n\
-## sync.Mutex 互斥锁\n\nLock 加锁，Unlock 解锁。\n\n\
+## sync.Mutex 互斥锁\n\n加锁与解锁。\n\n\
 ## sync.RWMutex 读写锁\n\n读多写少时用读写锁。\n\n\
 ## sync.WaitGroup\n\n等待一组 goroutine 结束。\n\n\
 ## sync.Once\n\n只执行一次。\n\n\
 # 标准库\n\n\
-## time.Timer\n\nStop 之后再 Reset。\n\n\
-## time.Time\n\nFormat 用参考时间。\n\n\
+## time.Timer\n\n停止之后再重置。\n\n\
+## time.Time\n\n格式用参考时间。\n\n\
 ## io.Closer\n\n用完要关闭。\n\n\
 ## bufio.Reader\n\n带缓冲的读。\n\n\
-## context.Context\n\nDone 返回一个通道。\n\n\
+## context.Context\n\n取消时关闭通道。\n\n\
 ## http.Request\n\n一个请求。\n\n\
 ## testing.T\n\n测试用。\n";
 
