@@ -337,7 +337,7 @@ pub fn parse(text: &str, title: &str, aliases: &Aliases, limits: Limits) -> Resu
                     }
                     let parent = *stack.last().unwrap_or(&0);
                     let htext = block_text.trim().to_string();
-                    promote_shown(&mut keys, &mut shown, &snippets);
+                    promote_shown(&mut keys, &mut shown);
                     settle(&mut sections, &mut excerpt, &mut keys, &mut snippets);
                     for k in comment_keys(&comment) {
                         push_key(&mut keys, Key::new(intern(&k), Source::Explicit, 100, None));
@@ -397,11 +397,11 @@ pub fn parse(text: &str, title: &str, aliases: &Aliases, limits: Limits) -> Resu
                     if is_go {
                         let ev = evidence.last_mut().expect("one per section");
                         // a weak key answers only for a qualified name (see lookup), so only
-                        // those are scanned for: `fmt.Println`, `sync.Mutex.Lock`; keywords and
-                        // builtins are looked for in the code when a heading asks
-                        for name in go::scan_qualified(code) {
+                        // those become keys (`fmt.Println`, `sync.Mutex.Lock`); keywords and
+                        // builtins the code uses are evidence for the headings above it
+                        for name in go::scan_evidence(code) {
                             let name = intern(&name);
-                            if !keys.iter().any(|k| k.name == name) {
+                            if name.contains('.') && !keys.iter().any(|k| k.name == name) {
                                 keys.push(Key::new(Arc::clone(&name), Source::Snippet, 0, None));
                             }
                             if !shown.iter().any(|n| Arc::ptr_eq(n, &name)) {
@@ -464,8 +464,9 @@ pub fn parse(text: &str, title: &str, aliases: &Aliases, limits: Limits) -> Resu
                                 line,
                             });
                             let ev = evidence.last_mut().expect("one per section");
+                            let heads = item_heads(item);
                             for name in item_names.drain(from..) {
-                                let source = if leads_with(item, &name) {
+                                let source = if heads.iter().any(|h| starts_with_name(h, &name)) {
                                     Source::Prose
                                 } else {
                                     Source::Mention
@@ -488,8 +489,13 @@ pub fn parse(text: &str, title: &str, aliases: &Aliases, limits: Limits) -> Resu
                             .and_then(|s| text.get(s..range.end))
                             .unwrap_or("");
                         let ev = evidence.last_mut().expect("one per section");
+                        let heads = if para_names.is_empty() {
+                            Vec::new()
+                        } else {
+                            item_heads(para)
+                        };
                         for name in para_names.drain(..) {
-                            let source = if leads_with(para, &name) {
+                            let source = if heads.iter().any(|h| starts_with_name(h, &name)) {
                                 Source::Prose
                             } else {
                                 Source::Mention
@@ -516,7 +522,7 @@ pub fn parse(text: &str, title: &str, aliases: &Aliases, limits: Limits) -> Resu
             _ => {}
         }
     }
-    promote_shown(&mut keys, &mut shown, &snippets);
+    promote_shown(&mut keys, &mut shown);
     settle(&mut sections, &mut excerpt, &mut keys, &mut snippets);
     // section ends: the next heading of the same or a higher level
     let total = u32::try_from(lines.line_count()).unwrap_or(u32::MAX);
@@ -615,15 +621,9 @@ impl FrontMatter {
 
 /// A name the section's prose mentions in passing and its own Go code uses is what the section
 /// shows: the mention becomes a prose key. Clears `shown` for the next section.
-fn promote_shown(keys: &mut [Key], shown: &mut Vec<Arc<str>>, snippets: &[Snippet]) {
+fn promote_shown(keys: &mut [Key], shown: &mut Vec<Arc<str>>) {
     for k in keys.iter_mut() {
-        if k.source == Source::Mention
-            && (shown.contains(&k.name)
-                || (!k.name.contains('.')
-                    && snippets
-                        .iter()
-                        .any(|s| s.is_go() && code_has(&s.code, &k.name))))
-        {
+        if k.source == Source::Mention && shown.iter().any(|n| Arc::ptr_eq(n, &k.name)) {
             k.source = Source::Prose;
         }
     }
@@ -882,10 +882,12 @@ fn heading_and_title_keys(
         }
     }
     let mut title_keys: Vec<Key> = Vec::new();
-    for src in &sources[..sources.len() - usize::from(opening)] {
+    for src in sources[..sources.len() - usize::from(opening)]
+        .iter()
+        .filter(|s| !s.trim().is_empty())
+    {
         let ev = Evidence {
             names: &file_evidence,
-            code: sections,
         };
         heading_keys(src, &[], aliases, ev, &[], Source::Title, &mut title_keys);
     }
@@ -902,23 +904,12 @@ fn heading_and_title_keys(
             cur = sections[p as usize].parent;
         }
         let mut keys = std::mem::take(&mut sections[i].keys);
-        let level = sections[i].level;
-        let end = i
-            + 1
-            + sections[i + 1..]
-                .iter()
-                .take_while(|s| s.level > level)
-                .count();
-        let ev = if i == 1 && opening {
-            Evidence {
-                names: &file_evidence,
-                code: sections,
-            }
-        } else {
-            Evidence {
-                names: &evidence[i],
-                code: &sections[i..end],
-            }
+        let ev = Evidence {
+            names: if i == 1 && opening {
+                &file_evidence
+            } else {
+                &evidence[i]
+            },
         };
         let head = &heads[i];
         heading_keys(
@@ -966,39 +957,20 @@ fn heading_and_title_keys(
 }
 
 /// What speaks for a word of a heading being Go: the names the section's snippets and code
-/// spans use (widened to its subtree), and the Go code of its subtree, read for a keyword or
-/// builtin only when a word asks.
+/// spans use (qualified names, keywords, builtins), widened to its subtree.
 #[derive(Clone, Copy)]
 struct Evidence<'a> {
     names: &'a [Arc<str>],
-    code: &'a [Section],
 }
 
 impl Evidence<'_> {
     /// Whether `name` is used: the name itself, or for a package or type a member of it
     /// (`sync.Once` speaks for `sync`); `<-` speaks for `chan`.
     fn has(&self, name: &str) -> bool {
-        self.names.iter().any(|e| {
-            **e == *name
-                || (e.len() > name.len() && e.starts_with(name) && e.as_bytes()[name.len()] == b'.')
-                || (name == "chan" && &**e == "<-")
-        }) || (!name.contains('.')
-            && self.code.iter().any(|s| {
-                s.snippets
-                    .iter()
-                    .any(|p| p.is_go() && code_has(&p.code, name))
-            }))
+        self.names
+            .iter()
+            .any(|e| **e == *name || is_member_of(e, name) || (name == "chan" && &**e == "<-"))
     }
-}
-
-/// Whether `code` holds `word` as a whole token (`chan` also as `<-`).
-fn code_has(code: &str, word: &str) -> bool {
-    let b = code.as_bytes();
-    let ident = |c: u8| c.is_ascii_alphanumeric() || c == b'_';
-    let alone =
-        |i: usize| (i == 0 || !ident(b[i - 1])) && b.get(i + word.len()).is_none_or(|&c| !ident(c));
-    memchr::memmem::find_iter(b, word.as_bytes()).any(alone)
-        || (word == "chan" && memchr::memmem::find(b, b"<-").is_some())
 }
 
 /// Go words that are also everyday English: they key a section only when its code (or a code
@@ -1011,6 +983,10 @@ fn needs_evidence(word: &str) -> bool {
 /// -> `close`; `mapping` -> `map`; `interfaces` -> `interface`.
 fn word_forms(word: &str) -> Vec<String> {
     let mut out = vec![word.to_string()];
+    // most words are no inflection: one allocation, then out
+    if !(word.ends_with('s') || word.ends_with("ed") || word.ends_with("ing") || word.len() >= 8) {
+        return out;
+    }
     // words whose Go spelling is a clipping
     let clipped = match word {
         "constant" | "constants" => Some("const"),
@@ -1068,6 +1044,10 @@ fn heading_word(
     }
     if word == "<-" || word == "_" {
         return Some(word.to_string());
+    }
+    // keywords, builtins and package names are short runs of letters
+    if word.len() > 16 || !word.bytes().all(|c| c.is_ascii_alphabetic()) {
+        return member_word(word, ev, context);
     }
     let lower = word.to_ascii_lowercase();
     if lower == "go" || lower == "golang" {
@@ -1130,6 +1110,18 @@ fn bare_members(excerpt: &str, about: &[Arc<str>], keys: &mut Vec<Key>) {
     let ident = |c: u8| c.is_ascii_alphanumeric() || c == b'_';
     let mut i = 0;
     while i < b.len() {
+        // eight bytes at a time while none is an ASCII capital (most of any text)
+        while let Some(chunk) = b.get(i..i + 8) {
+            let x = u64::from_le_bytes(chunk.try_into().unwrap_or([0; 8]));
+            if !has_ascii_capital(x) {
+                i += 8;
+            } else {
+                break;
+            }
+        }
+        if i >= b.len() {
+            break;
+        }
         if !b[i].is_ascii_uppercase() || (i > 0 && (ident(b[i - 1]) || b[i - 1] == b'.')) {
             i += 1;
             continue;
@@ -1159,6 +1151,19 @@ fn bare_members(excerpt: &str, about: &[Arc<str>], keys: &mut Vec<Key>) {
             push_key(keys, Key::new(intern(&name), source, 0, None));
         }
     }
+}
+
+/// Whether any of the eight bytes of `x` is an ASCII capital (`A`..=`Z`): the classic test for
+/// a byte between two values, on bytes below 0x80 (the others are masked out).
+fn has_ascii_capital(x: u64) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let low = x & !HIGH; // each byte's low seven bits
+    // a byte b (< 0x80) with 0x40 < b < 0x5B: b + (0x7F - 0x40) sets the high bit when b > 0x40,
+    // (0x7F + 0x5B) - b keeps it set when b < 0x5B
+    let above = low + ONES * (0x7F - 0x40);
+    let below = ONES * (0x7F + 0x5B) - low;
+    (above & below & !x & HIGH) != 0
 }
 
 /// Whether `name` is a member of package or type `of` (`sync.Once` of `sync`).
@@ -1322,12 +1327,32 @@ fn has_prose(excerpt: &str) -> bool {
 /// numbering and emphasis): the text defines or shows the name (`make(chan 元素类型)` on a line
 /// of its own, `1. runtime.Gosched() 让出当前时间片`), not a passing mention.
 fn leads_with(src: &str, name: &str) -> bool {
-    // `Gosched()` written for `runtime.Gosched`
-    let member = name
-        .rsplit_once('.')
-        .map(|(_, m)| m)
-        .filter(|m| m.len() > 2);
-    let b = src.as_bytes();
+    line_heads(src, |head| starts_with_name(head, name))
+}
+
+/// The start of each line of a list item or paragraph, after its markers (up to 64 bytes: as
+/// much as a name can be).
+fn item_heads(src: &str) -> Vec<&[u8]> {
+    let mut heads = Vec::new();
+    line_heads(src, |h| {
+        heads.push(&h[..h.len().min(64)]);
+        false
+    });
+    heads
+}
+
+/// Whether `head` (the start of a line after its markers) starts with `name`, or with the member
+/// part of a qualified name (`Gosched()` written for `runtime.Gosched`).
+fn starts_with_name(head: &[u8], name: &str) -> bool {
+    head.starts_with(name.as_bytes())
+        || name
+            .rsplit_once('.')
+            .is_some_and(|(_, m)| m.len() > 2 && head.starts_with(m.as_bytes()))
+}
+
+/// Calls `f` with each line of `src` after its list markers, numbering and emphasis, until `f`
+/// says yes.
+fn line_heads<'s>(src: &'s str, mut f: impl FnMut(&'s [u8]) -> bool) -> bool {
     let marker = |c: u8| {
         c.is_ascii_whitespace()
             || c.is_ascii_digit()
@@ -1336,17 +1361,25 @@ fn leads_with(src: &str, name: &str) -> bool {
                 b'-' | b'*' | b'+' | b'.' | b')' | b'>' | b'`' | b'_' | b'[' | b'(' | b'#' | b'|'
             )
     };
-    // only markers (and the ideographic comma of `1、`) between the line's start and `at`
-    let at_line_start = |at: usize| {
-        let start = memchr::memrchr(b'\n', &b[..at]).map_or(0, |n| n + 1);
-        let before = &src[start..at];
-        before
-            .chars()
-            .all(|c| c == '、' || (c.is_ascii() && marker(c as u8)))
-    };
-    std::iter::once(name)
-        .chain(member)
-        .any(|w| memchr::memmem::find_iter(b, w.as_bytes()).any(at_line_start))
+    let b = src.as_bytes();
+    let mut start = 0;
+    while start <= b.len() {
+        let end = memchr::memchr(b'\n', &b[start..]).map_or(b.len(), |n| start + n);
+        let mut t = &b[start..end];
+        loop {
+            match t {
+                [c, rest @ ..] if marker(*c) => t = rest,
+                // `1、`
+                [0xE3, 0x80, 0x81, rest @ ..] => t = rest,
+                _ => break,
+            }
+        }
+        if !t.is_empty() && f(t) {
+            return true;
+        }
+        start = end + 1;
+    }
+    false
 }
 
 /// Names in prose, added to `out` (interned, once each). In inline code every Go name counts;
@@ -1729,6 +1762,16 @@ mod tests {
                 assert_eq!(plain(line), plain_names_by_words(line), "{line:?}");
             }
         }
+    }
+
+    #[test]
+    fn capitals_found_eight_bytes_at_a_time() {
+        for c in 0u8..=255 {
+            let x = u64::from_le_bytes([b'a', b'1', c, b' ', 0x80, 0xFF, b'z', b'.']);
+            assert_eq!(has_ascii_capital(x), c.is_ascii_uppercase(), "{c:#x}");
+        }
+        assert!(!has_ascii_capital(u64::from_le_bytes(*b"abc@[`{~")));
+        assert!(has_ascii_capital(u64::from_le_bytes(*b"xxxxxxxZ")));
     }
 
     #[test]

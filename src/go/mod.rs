@@ -31,7 +31,9 @@ pub use names::{
     package_name_of_path,
 };
 pub use package::{FileDecls, Package};
-pub use scan::{Simple, package_clause, scan_names, scan_qualified, scan_simple, without_bodies};
+pub use scan::{
+    Simple, package_clause, scan_evidence, scan_names, scan_qualified, scan_simple, without_bodies,
+};
 pub use symbol::{Symbol, names_used, symbol_at, symbol_in_package};
 
 /// Node kind ids the hot loops compare instead of kind names (`Node::kind` measures and checks

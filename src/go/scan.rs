@@ -128,6 +128,35 @@ pub fn scan_qualified(code: &str) -> Vec<String> {
     }
 }
 
+/// The names of [`scan_names`] that say what a snippet is about: the qualified ones, and the
+/// builtins, `<-` and the keywords that are also everyday words it uses (`select`, `range`,
+/// `map`, `make`, `close`), without making the others (`if`, `for`, `return` say nothing).
+pub fn scan_evidence(code: &str) -> Vec<String> {
+    match scan_simple(code) {
+        Some(Simple::Member(_, member)) => vec![member.to_string()],
+        Some(Simple::One(name)) => vec![name.to_string()],
+        Some(Simple::Nothing) => Vec::new(),
+        None => scan_tokens(code, |n| {
+            (n.contains('.') && !n.contains(' '))
+                || n == "<-"
+                || is_builtin(n)
+                || matches!(
+                    n,
+                    "chan"
+                        | "go"
+                        | "map"
+                        | "range"
+                        | "select"
+                        | "switch"
+                        | "struct"
+                        | "interface"
+                        | "const"
+                        | "defer"
+                )
+        }),
+    }
+}
+
 pub(super) fn scan_tokens<'a>(code: &'a str, keep: impl Fn(&str) -> bool) -> Vec<String> {
     let toks = lex(code);
     // functions the snippet declares: calls to them are not builtins
