@@ -129,7 +129,7 @@ pub fn scan_qualified(code: &str) -> Vec<String> {
 }
 
 /// The names of [`scan_names`] that say what a snippet is about: the qualified ones, and the
-/// builtins, `<-` and the keywords that are also everyday words it uses (`select`, `range`,
+/// packages, builtins, `<-` and the keywords that are also everyday words it uses (`select`, `range`,
 /// `map`, `make`, `close`), without making the others (`if`, `for`, `return` say nothing).
 pub fn scan_evidence(code: &str) -> Vec<String> {
     match scan_simple(code) {
@@ -140,6 +140,7 @@ pub fn scan_evidence(code: &str) -> Vec<String> {
             (n.contains('.') && !n.contains(' '))
                 || n == "<-"
                 || is_builtin(n)
+                || is_std_package(n)
                 || matches!(
                     n,
                     "chan"
