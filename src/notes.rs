@@ -250,6 +250,9 @@ struct Head {
     text: String,
     /// The heading's inline code spans.
     code: Vec<String>,
+    /// Paragraphs of the section that are one short bold phrase (`**select**`): headings in
+    /// all but name.
+    bold: Vec<String>,
 }
 
 /// Parses a note's text. `title` names the level-0 section: the note's path relative to its
@@ -345,6 +348,7 @@ pub fn parse(text: &str, title: &str, aliases: &Aliases, limits: Limits) -> Resu
                     heads.push(Head {
                         text: htext.clone(),
                         code: std::mem::take(&mut head_code),
+                        bold: Vec::new(),
                     });
                     evidence.push(Vec::new());
                     sections.push(Section {
@@ -488,6 +492,11 @@ pub fn parse(text: &str, title: &str, aliases: &Aliases, limits: Limits) -> Resu
                             .take()
                             .and_then(|s| text.get(s..range.end))
                             .unwrap_or("");
+                        if let Some(phrase) = bold_phrase(para) {
+                            if let Some(h) = heads.last_mut() {
+                                h.bold.push(phrase.to_string());
+                            }
+                        }
                         let ev = evidence.last_mut().expect("one per section");
                         let heads = if para_names.is_empty() {
                             Vec::new()
@@ -921,6 +930,24 @@ fn heading_and_title_keys(
             Source::Heading,
             &mut keys,
         );
+        // a bold phrase standing as a paragraph is a heading inside the section: its keys
+        // rank below the section's own heading's
+        let mut inner: Vec<Key> = Vec::new();
+        for phrase in &head.bold {
+            heading_keys(
+                phrase,
+                &[],
+                aliases,
+                ev,
+                &context,
+                Source::Heading,
+                &mut inner,
+            );
+        }
+        for mut k in inner {
+            k.purity /= 4;
+            push_key(&mut keys, k);
+        }
         for k in &keys {
             if k.source >= Source::Title && !context.contains(&k.name) {
                 context.push(Arc::clone(&k.name));
@@ -1131,7 +1158,8 @@ fn bare_members(excerpt: &str, about: &[Arc<str>], keys: &mut Vec<Key>) {
             i += 1;
         }
         let w = &excerpt[start..i];
-        if w.len() < 3 || b.get(i) == Some(&b'.') {
+        // `Foo.Bar` is a qualified name, not a member written bare; a sentence's `.` is fine
+        if w.len() < 3 || (b.get(i) == Some(&b'.') && b.get(i + 1).is_some_and(|&c| ident(c))) {
             continue;
         }
         let found = quals.iter().find_map(|&(pkg, ty)| match ty {
@@ -1164,6 +1192,23 @@ fn has_ascii_capital(x: u64) -> bool {
     let above = low + ONES * (0x7F - 0x40);
     let below = ONES * (0x7F + 0x5B) - low;
     (above & below & !x & HIGH) != 0
+}
+
+/// The phrase of a paragraph that is one short bold phrase and nothing else (`**select**`,
+/// `**unbuffered channel**<br/>`), as notes write sub-headings without heading syntax.
+fn bold_phrase(para: &str) -> Option<&str> {
+    let t = para.trim();
+    let t = t
+        .strip_suffix("<br/>")
+        .or_else(|| t.strip_suffix("<br>"))
+        .unwrap_or(t)
+        .trim_end();
+    let inner = t
+        .strip_prefix("**")
+        .and_then(|r| r.strip_suffix("**"))
+        .or_else(|| t.strip_prefix("__").and_then(|r| r.strip_suffix("__")))?;
+    (!inner.is_empty() && inner.len() <= 60 && !inner.contains("**") && !inner.contains('\n'))
+        .then_some(inner)
 }
 
 /// Whether `name` is a member of package or type `of` (`sync.Once` of `sync`).
@@ -1220,13 +1265,25 @@ fn member_word(word: &str, ev: Evidence<'_>, context: &[Arc<str>]) -> Option<Str
         }
     }
     // a method or field of the one type of such a package that has it
-    context
+    if let Some(name) = context
         .iter()
         .filter(|c| !c.contains('.') && !c.contains(' '))
         .find_map(|pkg| match stdapi::types_with_member(pkg, cap).as_slice() {
             [one] => Some(format!("{pkg}.{}.{cap}", one.name)),
             _ => None,
         })
+    {
+        return Some(name);
+    }
+    // the one standard type of that name, in a section whose code uses its package
+    // (`The Stringer Interface` over code calling `fmt.Println`)
+    match stdapi::types_named(cap) {
+        [one] if b[0].is_ascii_uppercase() && cap.len() >= 4 => {
+            let pkg = one.package.rsplit('/').next().unwrap_or(one.package);
+            ev.has(pkg).then(|| format!("{pkg}.{cap}"))
+        }
+        _ => None,
+    }
 }
 
 /// A standard package's name: the common ones without a table lookup.
@@ -1358,7 +1415,7 @@ fn line_heads<'s>(src: &'s str, mut f: impl FnMut(&'s [u8]) -> bool) -> bool {
             || c.is_ascii_digit()
             || matches!(
                 c,
-                b'-' | b'*' | b'+' | b'.' | b')' | b'>' | b'`' | b'_' | b'[' | b'(' | b'#' | b'|'
+                b'-' | b'*' | b'+' | b'.' | b')' | b'>' | b'`' | b'_' | b'(' | b'#' | b'|'
             )
     };
     let b = src.as_bytes();

@@ -10,7 +10,7 @@ use gonotes::notes::{self, Aliases, Limits};
 use gonotes::{go, lookup};
 
 const PRELUDE: &str =
-    "package main\n\nimport (\n\t\"context\"\n\t\"io\"\n\t\"sync\"\n\t\"time\"\n)\n\n";
+    "package main\n\nimport (\n\t\"context\"\n\t\"fmt\"\n\t\"io\"\n\t\"sync\"\n\t\"time\"\n)\n\n";
 
 fn index(notes: &[(&str, &str)]) -> Index {
     let entries = notes
@@ -245,5 +245,44 @@ fn mkdocs_admonitions_read_as_prose() {
     assert!(
         md.contains("Return errors instead") && !md.contains("???"),
         "{md}"
+    );
+}
+
+#[test]
+fn bold_phrases_are_headings_inside_a_section() {
+    let guide = [(
+        "guide.md",
+        "## Channels\n\nChannels connect goroutines.\n\n**select**<br/>\n\nWaits on several channels.\n\n```go\nselect {\ncase v := <-a:\n\t_ = v\n}\n```\n",
+    )];
+    check(&guide, "func f() { sel$0ect {} }", "select @ Channels");
+}
+
+#[test]
+fn the_one_std_type_of_a_name() {
+    // one std type is called Stringer; the note's code uses its package
+    let obsidian = [(
+        "go/The Stringer Interface.md",
+        "Types that describe themselves.\n\n```go\nfunc (p Person) String() string { return p.Name }\nfmt.Println(p)\n```\n",
+    )];
+    check(
+        &obsidian,
+        "var s fmt.Strin$0ger",
+        "fmt.Stringer @ go/The Stringer Interface.md",
+    );
+    // a note that never touches the package: no claim on the name
+    let other = [("ui/Stringer.md", "A UI widget that strings beads.\n")];
+    check(&other, "var s fmt.Strin$0ger", "-");
+}
+
+#[test]
+fn a_line_that_is_a_link_only_names() {
+    let readme = [(
+        "context/README.md",
+        "## Context - Standard Library\n\nThe package context.\n\n## Notes\n\n* Derive one with WithCancel.\n\n## Code Review\n\n[WithCancel](example2/example2.go)\n",
+    )];
+    check(
+        &readme,
+        "func f() { context.WithCan$0cel(nil) }",
+        "context.WithCancel @ Notes",
     );
 }
