@@ -259,6 +259,8 @@ struct Head {
 /// folder (`channel/close.md`), whose words are the note's title keys.
 pub fn parse(text: &str, title: &str, aliases: &Aliases, limits: Limits) -> Result<Note, Skip> {
     let started = Instant::now();
+    let outline = repair_outline(text);
+    let text: &str = &outline;
     let fenced = repair_fences(text);
     let admonitions = match repair_admonitions(&fenced) {
         Cow::Owned(s) => Some(s),
@@ -1197,18 +1199,23 @@ fn has_ascii_capital(x: u64) -> bool {
 /// The phrase of a paragraph that is one short bold phrase and nothing else (`**select**`,
 /// `**unbuffered channel**<br/>`), as notes write sub-headings without heading syntax.
 fn bold_phrase(para: &str) -> Option<&str> {
-    let t = para.trim();
-    let t = t
+    // the paragraph's first line: alone, or ended by a line break (`<br/>`) before the text
+    let mut lines = para.trim().lines();
+    let first = lines.next()?.trim_end();
+    let broken = first.ends_with("<br/>") || first.ends_with("<br>");
+    if lines.next().is_some() && !broken {
+        return None;
+    }
+    let t = first
         .strip_suffix("<br/>")
-        .or_else(|| t.strip_suffix("<br>"))
-        .unwrap_or(t)
+        .or_else(|| first.strip_suffix("<br>"))
+        .unwrap_or(first)
         .trim_end();
     let inner = t
         .strip_prefix("**")
         .and_then(|r| r.strip_suffix("**"))
         .or_else(|| t.strip_prefix("__").and_then(|r| r.strip_suffix("__")))?;
-    (!inner.is_empty() && inner.len() <= 60 && !inner.contains("**") && !inner.contains('\n'))
-        .then_some(inner)
+    (!inner.is_empty() && inner.len() <= 60 && !inner.contains("**")).then_some(inner)
 }
 
 /// Whether `name` is a member of package or type `of` (`sync.Once` of `sync`).
@@ -1633,7 +1640,26 @@ fn fence(line: &str) -> Option<(usize, u8, usize, &str)> {
         }
         i += 1;
     }
-    let rest = &line[i..];
+    let mut rest = &line[i..];
+    // a fence that opens a list item (`- ```go`): its code is indented past the marker
+    let marker = rest
+        .strip_prefix("- ")
+        .or_else(|| rest.strip_prefix("* "))
+        .or_else(|| rest.strip_prefix("+ "))
+        .or_else(|| {
+            let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+            (digits > 0)
+                .then(|| {
+                    rest[digits..]
+                        .strip_prefix(". ")
+                        .or(rest[digits..].strip_prefix(") "))
+                })
+                .flatten()
+        });
+    if let Some(after) = marker {
+        indent += rest.len() - after.len();
+        rest = after;
+    }
     let c = *rest.as_bytes().first()?;
     if c != b'`' && c != b'~' {
         return None;
@@ -1659,6 +1685,56 @@ fn indent_of(line: &str) -> usize {
         }
     }
     indent
+}
+
+/// Outliners (Logseq) write a note as bullets nested by tabs, with `key:: value` block
+/// properties between them. CommonMark reads a tab as four columns, so a child bullet under
+/// `- ` (two columns) turns into indented code half the time. In a note that is all bullets,
+/// each leading tab becomes two spaces (one nesting level) and property lines are blanked.
+/// Lines keep their numbers.
+fn repair_outline(text: &str) -> Cow<'_, str> {
+    if memchr::memchr(b'\t', text.as_bytes()).is_none() {
+        return Cow::Borrowed(text);
+    }
+    let property = |t: &str| {
+        t.split_once(":: ")
+            .or_else(|| t.strip_suffix("::").map(|k| (k, "")))
+            .is_some_and(|(k, _)| {
+                !k.is_empty()
+                    && k.bytes()
+                        .all(|c| c.is_ascii_alphanumeric() || c == b'-' || c == b'_')
+            })
+    };
+    let (mut bullets, mut other) = (0usize, 0usize);
+    for line in text.lines() {
+        let t = line.trim_start_matches(['\t', ' ']);
+        if t.is_empty() {
+            continue;
+        }
+        if t.starts_with("- ") || t == "-" || property(t) {
+            bullets += 1;
+        } else {
+            other += 1;
+        }
+    }
+    // an outline: nearly every line a bullet or a property
+    if bullets < 3 || other * 5 > bullets {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + text.len() / 8);
+    for line in text.split_inclusive('\n') {
+        let tabs = line.bytes().take_while(|&c| c == b'\t').count();
+        let rest = &line[tabs..];
+        if property(rest.trim()) {
+            out.push_str(if line.ends_with('\n') { "\n" } else { "" });
+            continue;
+        }
+        for _ in 0..tabs {
+            out.push_str("  ");
+        }
+        out.push_str(rest);
+    }
+    Cow::Owned(out)
 }
 
 /// MkDocs admonitions (`!!! note "Title"`, `???+ info "TL;DR"`) hold their body indented by

@@ -9,8 +9,7 @@ use gonotes::index::{Index, NoteEntry};
 use gonotes::notes::{self, Aliases, Limits};
 use gonotes::{go, lookup};
 
-const PRELUDE: &str =
-    "package main\n\nimport (\n\t\"context\"\n\t\"fmt\"\n\t\"io\"\n\t\"sync\"\n\t\"time\"\n)\n\n";
+const PRELUDE: &str = "package main\n\nimport (\n\t\"context\"\n\t\"fmt\"\n\t\"io\"\n\t\"sync\"\n\t\"time\"\n\t\"unsafe\"\n)\n\n";
 
 fn index(notes: &[(&str, &str)]) -> Index {
     let entries = notes
@@ -284,5 +283,19 @@ fn a_line_that_is_a_link_only_names() {
         &readme,
         "func f() { context.WithCan$0cel(nil) }",
         "context.WithCancel @ Notes",
+    );
+}
+
+#[test]
+fn outlines_of_bullets() {
+    // Logseq: bullets nested by tabs, block properties between them, a fence opening an item
+    let page = [(
+        "pages/caveats.md",
+        "- ```go\n  for _, x := range xs { p = &x }\n  ```\n- 6. uintptr 和 unsafe.Pointer 的区别 #interview\n  id:: 640d674f\n\t- unsafe.Pointer 是通用指针类型，不能参与指针运算；\n\t- uintptr 可以参与运算。\n",
+    )];
+    check(
+        &page,
+        "var p unsafe.Poin$0ter",
+        "unsafe.Pointer @ pages/caveats.md",
     );
 }
