@@ -195,10 +195,25 @@ pub fn resolve<'i>(
     None
 }
 
+/// The kinds of value a builtin works on, as the notes key them (`slice` from the glossary).
+fn operands(builtin: &str) -> &'static [&'static str] {
+    match builtin {
+        "append" | "copy" => &["slice"],
+        "cap" => &["slice", "chan"],
+        "len" => &["slice", "map", "chan"],
+        "delete" => &["map"],
+        "close" | "<-" => &["chan"],
+        "clear" => &["map", "slice"],
+        _ => &[],
+    }
+}
+
 /// Whether the section at `at` (or a section above it, or its note's topic) holds a strong
 /// key for one of `key`'s qualifiers: `reflect.TypeOf` used in a section about `reflect`.
 fn about_parent(index: &Index, at: SectionRef, key: &str) -> bool {
-    let quals: Vec<String> = go::fallbacks(key).into_iter().skip(1).collect();
+    let mut quals: Vec<String> = go::fallbacks(key).into_iter().skip(1).collect();
+    // a builtin is about the kinds of value it works on: `append` in a note about slices
+    quals.extend(operands(key).iter().map(|k| k.to_string()));
     if quals.is_empty() {
         return false;
     }
