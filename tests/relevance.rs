@@ -299,3 +299,21 @@ fn outlines_of_bullets() {
         "unsafe.Pointer @ pages/caveats.md",
     );
 }
+
+#[test]
+fn builtins_in_notes_about_their_operands() {
+    let slices = [(
+        "slices/README.md",
+        "## Slices\n\nSlices are views of arrays.\n\n```go\ns := []int{1}\n```\n\n## Notes\n\n* Grow one with append(s, x) when full.\n",
+    )];
+    check(
+        &slices,
+        "func f() { _ = appe$0nd([]int{}, 1) }",
+        "append @ Notes",
+    );
+    let http = [(
+        "http/README.md",
+        "## Handlers\n\nA handler can grow a buffer with append(b, x) too.\n\n```go\nhttp.HandleFunc(\"/\", h)\n```\n",
+    )];
+    check(&http, "func f() { _ = appe$0nd([]int{}, 1) }", "-");
+}
