@@ -11,6 +11,9 @@ use crate::notes::{Section, Source};
 
 /// A weak key used in more sections than this is noise.
 pub const MAX_WEAK_FREQUENCY: usize = 3;
+/// How many of a receiver type's sections, and of the member's, are compared to find the type's
+/// section that names the member (hovers stay fast on names with thousands of sections).
+const MEMBER_SCAN: usize = 128;
 /// How many locations `locations` gives at most.
 const MAX_LOCATIONS: usize = 50;
 /// How many other sections a card names.
@@ -158,19 +161,24 @@ pub fn resolve<'i>(
             .iter()
             .take_while(|h| h.source >= Source::Prose)
             .filter(|h| h.answers)
+            .take(MEMBER_SCAN.max(limit))
             .collect();
         if strong.is_empty() {
             continue;
         }
         if i > 0 {
             // the receiver type's note that names the member itself first: `t.Stop()` ->
-            // the Timer section that shows Stop
-            let names = |h: &&Hit| {
-                index
-                    .section(h.at())
-                    .is_some_and(|(_, sec)| sec.keys.iter().any(|k| *k.name == *keys[0]))
-            };
-            strong.sort_by_key(|h| !names(h));
+            // the Timer section that shows Stop (looked for among the type's best sections)
+            let named: Vec<SectionRef> = index
+                .hits(&keys[0])
+                .iter()
+                .take(MEMBER_SCAN)
+                .map(Hit::at)
+                .collect();
+            if let Some(p) = strong.iter().position(|h| named.contains(&h.at())) {
+                let best = strong.remove(p);
+                strong.insert(0, best);
+            }
         }
         strong.truncate(limit);
         return Some((key.clone(), strong));
