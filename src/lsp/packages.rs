@@ -17,10 +17,14 @@ use tree_sitter::{Parser, Tree};
 use crate::go::{self, FileDecls, Package};
 use crate::load::{self, FolderWatch, Stamp};
 
-/// How long the thread waits for more changes before it publishes.
-const DEBOUNCE: Duration = Duration::from_millis(20);
+/// How long the thread waits for more changes before it publishes: a pause in typing. The file
+/// being edited resolves its own declarations from its own tree on every hover; the package
+/// snapshot only brings the other files, so it need not follow each keystroke, and re-reading
+/// a large package between keystrokes competes with the server for the second core
+/// (edit-then-hover p99 on the runtime package 1.5 -> 3.9 ms with a 20 ms wait).
+const DEBOUNCE: Duration = Duration::from_millis(250);
 /// The longest it gathers changes.
-const MAX_GATHER: Duration = Duration::from_millis(100);
+const MAX_GATHER: Duration = Duration::from_millis(1000);
 
 pub enum Job {
     /// A Go document opened or changed.
