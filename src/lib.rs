@@ -3,11 +3,14 @@
 //! The pure core (no protocol, no async runtime, no file IO), in reading order:
 //! [`text`] counts columns, [`notes`] turns Markdown into sections with keys, [`go`] finds the
 //! Go name at a spot of a source file, [`index`] files every note's sections under their keys,
-//! and [`lookup`] turns a name into a card, completion items and locations. [`stdapi`] is the Go
+//! and [`lookup`] turns a name into a card, completion items and locations, and [`capture`]
+//! decides where a piece of code is written into the notes. [`stdapi`] is the Go
 //! standard library's exported API, compiled in.
-//! The edges: [`load`] is the only file IO (walking, reading and watching note folders), and
+//! The edges: [`load`] reads (walking, reading and watching note folders), [`notefile`] writes
+//! a captured note atomically, and
 //! [`lsp`] is the only code that knows the Language Server Protocol.
 
+pub mod capture;
 pub mod glossary;
 pub mod go;
 pub mod hash;
@@ -19,3 +22,4 @@ pub mod text;
 
 pub mod load;
 pub mod lsp;
+pub mod notefile;

@@ -18,6 +18,8 @@ USAGE:
     gonotes hover FILE:LINE:COL [OPTIONS]     the card an editor would show at that spot
     gonotes search QUERY... [OPTIONS]         note sections about a topic (Chinese too)
     gonotes index [PATH]... [--summary]       what gets indexed: sections, keys, skipped files
+    gonotes capture FILE:LINE[-LINE] [--to NOTE] [--comment TEXT] [--notes PATH]
+                                              lines of a Go file into the notes
 
 COMMANDS:
     lsp      Speaks LSP 3.17 on stdin/stdout; configuration comes from the editor
@@ -31,12 +33,20 @@ COMMANDS:
     search   Prints matching sections, best first, one per line with its location.
     index    Indexes the given folders or files (default: the built-in notes) and prints every
              section with its keys, then totals, skipped files with the reason, and the time.
+    capture  Writes lines LINE to LINE (1-based) of a Go file into the notes, as a fenced go
+             block with a link back and the date: into the section of a --notes folder that
+             answers the code's Go name, else into inbox.md of the first --notes folder under
+             a heading for the name (## sync.Once; ## Unsorted when there is none). --to NOTE
+             writes into that note instead. The note is replaced atomically, never when it
+             changed meanwhile.
 
 OPTIONS:
     --notes PATH       a notes folder or file; repeatable. Without it: the built-in notes
     --builtin          with --notes: index the built-in notes too
     --max-bytes N      skip notes larger than N bytes (default 8 MiB)
     --summary          (index) totals only, not every section
+    --to NOTE          (capture) the note to write into
+    --comment TEXT     (capture) a one-line comment written with the code
     -h, --help         this text
     -V, --version      the version
 ";
@@ -48,6 +58,8 @@ struct Args {
     builtin: bool,
     summary: bool,
     limits: Limits,
+    to: Option<PathBuf>,
+    comment: Option<String>,
 }
 
 fn parse_args() -> Result<Args, String> {
@@ -59,6 +71,8 @@ fn parse_args() -> Result<Args, String> {
         builtin: false,
         summary: false,
         limits: Limits::default(),
+        to: None,
+        comment: None,
     };
     while let Some(a) = it.next() {
         match a.as_str() {
@@ -68,6 +82,8 @@ fn parse_args() -> Result<Args, String> {
                 .notes
                 .push(PathBuf::from(it.next().ok_or("--notes needs a path")?)),
             "--builtin" => args.builtin = true,
+            "--to" => args.to = Some(PathBuf::from(it.next().ok_or("--to needs a note")?)),
+            "--comment" => args.comment = Some(it.next().ok_or("--comment needs a text")?),
             "--summary" => args.summary = true,
             // clients add it for the stdio transport, which is the only one
             "--stdio" => {}
@@ -107,6 +123,7 @@ fn main() -> ExitCode {
         "hover" => cmd_hover(&args),
         "search" => cmd_search(&args),
         "index" => cmd_index(&args),
+        "capture" => cmd_capture(&args),
         other => {
             eprintln!("gonotes: unknown command {other}\n\n{HELP}");
             ExitCode::from(2)
@@ -291,4 +308,113 @@ fn cmd_index(args: &Args) -> ExitCode {
     std::mem::forget(index);
     std::mem::forget(set);
     ExitCode::SUCCESS
+}
+
+fn cmd_capture(args: &Args) -> ExitCode {
+    match capture(args) {
+        Ok(message) => {
+            println!("{message}");
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("gonotes capture: {e}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn absolute(p: &std::path::Path) -> PathBuf {
+    std::fs::canonicalize(p).unwrap_or_else(|_| {
+        std::env::current_dir()
+            .map(|d| d.join(p))
+            .unwrap_or_else(|_| p.to_path_buf())
+    })
+}
+
+fn capture(args: &Args) -> Result<String, String> {
+    use gonotes::{capture, notefile};
+    let spot = args
+        .positional
+        .first()
+        .ok_or("which lines? e.g. gonotes capture main.go:12-14 --notes ~/notes")?;
+    let (file, lines) = spot
+        .rsplit_once(':')
+        .ok_or_else(|| format!("expected FILE:LINE[-LINE], got {spot}"))?;
+    let (a, b) = lines.split_once('-').unwrap_or((lines, lines));
+    let (Ok(a), Ok(b)) = (a.trim().parse::<u32>(), b.trim().parse::<u32>()) else {
+        return Err(format!("expected FILE:LINE[-LINE] (1-based), got {spot}"));
+    };
+    let path = std::path::Path::new(file);
+    if !load::is_go_file(path) {
+        return Err(format!("{file} is not a Go file; capture works on Go code"));
+    }
+    let (_, text) = load::read_go(path).map_err(|e| format!("cannot read {file}: {e}"))?;
+    let index = LineIndex::new(&text);
+    let at = |line: u32| index.offset(&text, LineCol { line, col: 0 }, Encoding::Utf8);
+    let (a, b) = (a.max(1), b.max(a.max(1)));
+    let range = at(a - 1)..at(b).max(at(a - 1));
+    let range = if b as usize >= index.line_count() {
+        range.start..text.len()
+    } else {
+        range
+    };
+    let snippet = capture::snippet(&text, range.clone()).map_err(|e| e.to_string())?;
+    let tree = go::parse(&mut go::parser(), &text, None).ok_or("cannot parse the Go file")?;
+    let package = load::go_package(path, &text, &tree);
+    let symbol = capture::symbol_of(&tree, &text, range, Some(&package));
+    let roots: Vec<PathBuf> = args.notes.iter().map(|p| absolute(p)).collect();
+    let target = match &args.to {
+        Some(note) => {
+            let note = absolute(note);
+            let heading = symbol.clone().unwrap_or_else(|| capture::UNSORTED.into());
+            capture::Target {
+                title: format!("{} › {heading}", note.display()),
+                note,
+                place: capture::Place::Heading(heading),
+            }
+        }
+        None => {
+            let inbox = roots
+                .iter()
+                .find(|p| p.is_dir())
+                .map(|f| f.join("inbox.md"))
+                .or_else(|| roots.first().cloned())
+                .ok_or("no notes folder to write to: pass --notes FOLDER or --to NOTE")?;
+            let opts = LoadOptions {
+                paths: roots.clone(),
+                builtin: false,
+                limits: args.limits,
+                aliases: Default::default(),
+            };
+            let (notes, _) = load::load(&opts);
+            capture::target(&notes, symbol.as_deref(), &inbox, |p| {
+                roots.iter().any(|r| p.starts_with(r))
+            })
+        }
+    };
+    let read = notefile::read_for_capture(&target.note)?;
+    let current = read.text();
+    let go_abs = absolute(path);
+    let cwd = std::env::current_dir().ok();
+    let display = cwd
+        .as_deref()
+        .and_then(|d| go_abs.strip_prefix(d).ok())
+        .map_or_else(|| go_abs.display().to_string(), |p| p.display().to_string());
+    let folder = target.note.parent().map(PathBuf::from).unwrap_or_default();
+    let source = capture::SourceRef {
+        display,
+        target: capture::relative(&folder, &go_abs),
+    };
+    let date = capture::date(std::time::SystemTime::now());
+    let block = capture::entry(&snippet, &source, &date, args.comment.as_deref());
+    let ins = capture::insertion(&current, &target.place, &block).map_err(|e| e.to_string())?;
+    notefile::write(&read, &ins.apply(&current))?;
+    Ok(format!(
+        "added {}:{}-{} to {} ({})",
+        source.display,
+        snippet.first_line,
+        snippet.last_line,
+        target.title,
+        target.note.display()
+    ))
 }

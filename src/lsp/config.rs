@@ -24,6 +24,8 @@ pub struct Config {
 pub struct NotesConfig {
     pub paths: Vec<String>,
     pub builtin: bool,
+    /// Where captures without a section of their own go; relative to the first notes folder.
+    pub inbox: Option<String>,
 }
 
 impl Default for NotesConfig {
@@ -31,6 +33,7 @@ impl Default for NotesConfig {
         NotesConfig {
             paths: Vec::new(),
             builtin: true,
+            inbox: None,
         }
     }
 }
@@ -80,6 +83,25 @@ impl Config {
             builtin: self.notes.builtin,
             limits,
             aliases: Aliases::with(&extra),
+        }
+    }
+}
+
+impl Config {
+    /// The inbox note for captures, given the notes paths in use: `notes.inbox` (relative to the
+    /// first notes folder), else `inbox.md` in the first notes folder, else the first notes
+    /// file; `None` when the notes are the built-in ones only.
+    pub fn inbox(&self, root: Option<&Path>, paths: &[PathBuf]) -> Option<PathBuf> {
+        let folder = paths.iter().find(|p| p.is_dir());
+        match self.notes.inbox.as_deref().map(str::trim) {
+            Some(i) if !i.is_empty() => {
+                let base = folder.map(PathBuf::as_path).or(root);
+                let p = resolve(i, base);
+                p.is_absolute().then_some(p)
+            }
+            _ => folder
+                .map(|f| f.join("inbox.md"))
+                .or_else(|| paths.first().cloned()),
         }
     }
 }

@@ -61,6 +61,8 @@ pub struct Backend {
     shutdown: Arc<AtomicBool>,
     progress: Arc<AtomicBool>,
     can_configure: AtomicBool,
+    /// The client applies workspace edits (`workspace.applyEdit`).
+    can_apply: AtomicBool,
 }
 
 /// Runs `f`, turning a panic into an internal error reply.
@@ -233,6 +235,10 @@ impl LanguageServer for Backend {
             ws.and_then(|w| w.configuration).unwrap_or(false),
             Ordering::Relaxed,
         );
+        self.can_apply.store(
+            ws.and_then(|w| w.apply_edit).unwrap_or(false),
+            Ordering::Relaxed,
+        );
         let progress = params
             .capabilities
             .window
@@ -295,7 +301,7 @@ impl LanguageServer for Backend {
                 code_action_provider: Some(CodeActionProviderCapability::Simple(true)),
                 definition_provider: Some(OneOf::Left(true)),
                 execute_command_provider: Some(ExecuteCommandOptions {
-                    commands: vec![handlers::OPEN_NOTE.into()],
+                    commands: vec![handlers::OPEN_NOTE.into(), handlers::CAPTURE.into()],
                     ..Default::default()
                 }),
                 ..Default::default()
@@ -464,6 +470,9 @@ impl LanguageServer for Backend {
     }
 
     async fn execute_command(&self, p: ExecuteCommandParams) -> Result<Option<LSPAny>> {
+        if p.command == handlers::CAPTURE {
+            return self.capture(&p);
+        }
         let params = guard("executeCommand", || handlers::open_note_params(&p))?;
         // Asked from a task of its own: the client's answer may sit behind messages that the
         // queue takes only once this handler returns.
@@ -480,6 +489,78 @@ impl LanguageServer for Backend {
 }
 
 impl Backend {
+    /// Shows `message` from a task of its own (the queue goes on meanwhile).
+    fn show(&self, typ: MessageType, message: String) {
+        let client = self.client.clone();
+        tokio::spawn(async move { client.show_message(typ, message).await });
+    }
+
+    /// `gonotes.capture { uri, range, comment? }`: the code into the notes, through the editor
+    /// (`workspace/applyEdit`) when it can apply edits, else written here atomically. Every
+    /// refusal is a `window/showMessage`, with nothing written.
+    fn capture(&self, p: &ExecuteCommandParams) -> Result<Option<LSPAny>> {
+        let can_apply = self.can_apply.load(Ordering::Relaxed);
+        let plan = guard("gonotes.capture", || {
+            Ok(handlers::capture::plan(
+                &self.lock(),
+                &self.snapshot.get(),
+                p,
+                can_apply,
+            ))
+        })?;
+        match plan {
+            Err(message) => {
+                log::warn(&format!("capture refused: {message}"));
+                self.show(MessageType::ERROR, format!("gonotes: {message}"));
+                Ok(None)
+            }
+            Ok(handlers::capture::Plan::Write { read, text, title }) => {
+                match crate::notefile::write(&read, &text) {
+                    Ok(()) => {
+                        // in hovers without waiting for the watcher
+                        self.send(Job::Changed(vec![read.path.clone()]));
+                        self.show(MessageType::INFO, format!("gonotes: added to {title}"));
+                        let uri = crate::load::path_to_uri(&read.path);
+                        Ok(Some(serde_json::json!({ "uri": uri, "title": title })))
+                    }
+                    Err(message) => {
+                        log::warn(&format!("capture not written: {message}"));
+                        self.show(MessageType::ERROR, format!("gonotes: {message}"));
+                        Ok(None)
+                    }
+                }
+            }
+            Ok(handlers::capture::Plan::Apply { edit, title }) => {
+                let uri = edit
+                    .changes
+                    .as_ref()
+                    .and_then(|c| c.keys().next())
+                    .map(|u| u.as_str().to_string());
+                // asked from a task of its own: the answer may sit behind queued messages
+                let client = self.client.clone();
+                tokio::spawn(async move {
+                    let refused = match client.apply_edit(edit).await {
+                        Ok(r) if r.applied => None,
+                        Ok(r) => Some(r.failure_reason.unwrap_or_else(|| "no reason given".into())),
+                        Err(e) => Some(e.to_string()),
+                    };
+                    if let Some(reason) = refused {
+                        log::warn(&format!("capture not applied: {reason}"));
+                        client
+                            .show_message(
+                                MessageType::ERROR,
+                                format!(
+                                    "gonotes: the editor did not apply the capture to {title} ({reason}); the note is unchanged"
+                                ),
+                            )
+                            .await;
+                    }
+                });
+                Ok(Some(serde_json::json!({ "uri": uri })))
+            }
+        }
+    }
+
     /// `$/setTrace`: the editor's trace setting sets the log level.
     async fn set_trace(&self, p: SetTraceParams) {
         log::set_trace(
@@ -603,6 +684,7 @@ where
             shutdown: shutdown.clone(),
             progress: progress.clone(),
             can_configure: AtomicBool::new(false),
+            can_apply: AtomicBool::new(false),
         }
     })
     .custom_method("gonotes/notesAt", Backend::notes_at)

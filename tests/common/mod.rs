@@ -23,6 +23,8 @@ pub struct Client {
     pub null_id_errors: usize,
     /// What `workspace/configuration` answers.
     pub configuration: Value,
+    /// What `workspace/applyEdit` answers.
+    pub apply_edit: Value,
 }
 
 pub mod tempfile_dir {
@@ -117,6 +119,7 @@ impl Client {
             seen: Vec::new(),
             cache,
             configuration: Value::Null,
+            apply_edit: json!({"applied": true}),
             null_id_errors: 0,
         }
     }
@@ -160,6 +163,7 @@ impl Client {
                         let result = match v["method"].as_str() {
                             Some("workspace/configuration") => json!([self.configuration.clone()]),
                             Some("window/showDocument") => json!({"success": true}),
+                            Some("workspace/applyEdit") => self.apply_edit.clone(),
                             _ => Value::Null,
                         };
                         self.send_raw(&frame(
@@ -208,6 +212,17 @@ impl Client {
     }
 
     pub fn initialize(&mut self, options: Value, root: Option<&Path>, encodings: &[&str]) -> Value {
+        self.initialize_with(options, root, encodings, false)
+    }
+
+    /// [`Client::initialize`], saying whether the client applies workspace edits.
+    pub fn initialize_with(
+        &mut self,
+        options: Value,
+        root: Option<&Path>,
+        encodings: &[&str],
+        apply_edit: bool,
+    ) -> Value {
         let root_uri = root.map(gonotes::load::path_to_uri);
         let folders = root_uri
             .as_ref()
@@ -222,7 +237,7 @@ impl Client {
                 "initializationOptions": options,
                 "capabilities": {
                     "general": {"positionEncodings": encodings},
-                    "workspace": {"configuration": true, "didChangeConfiguration": {"dynamicRegistration": false}},
+                    "workspace": {"configuration": true, "applyEdit": apply_edit, "didChangeConfiguration": {"dynamicRegistration": false}},
                     "window": {"workDoneProgress": true},
                     "textDocument": {"hover": {"contentFormat": ["markdown"]}}
                 }

@@ -1,4 +1,4 @@
-//! Going to the note: the "Open note: <title>" code action and the `gonotes.openNote` command
+//! Going to the note: the "Open note: <title>" code action (with "Add to notes" after it) and the `gonotes.openNote` command
 //! (answered with `window/showDocument`), `textDocument/definition` when configured, and
 //! `gonotes/notesAt` for editors' own commands.
 
@@ -33,7 +33,7 @@ pub fn code_action(st: &State, index: &Index, p: &CodeActionParams) -> Option<Co
         text_document: p.text_document.clone(),
         position: p.range.start,
     };
-    let actions: Vec<CodeActionOrCommand> = links(st, index, &tdp)
+    let mut actions: Vec<CodeActionOrCommand> = links(st, index, &tdp)
         .into_iter()
         .take(3)
         .map(|l| {
@@ -49,6 +49,7 @@ pub fn code_action(st: &State, index: &Index, p: &CodeActionParams) -> Option<Co
             })
         })
         .collect();
+    actions.extend(super::capture::action(st, p));
     (!actions.is_empty()).then_some(actions)
 }
 

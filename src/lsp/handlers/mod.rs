@@ -1,12 +1,14 @@
 //! One small file per method. Each takes the state and the index snapshot, and returns plain
 //! protocol values; nothing here awaits.
 
+pub mod capture;
 mod code_action;
 mod completion;
 mod hover;
 mod progress;
 mod workspace_symbol;
 
+pub use capture::CAPTURE;
 pub use code_action::{NoteAt, OPEN_NOTE, code_action, definition, notes_at, open_note_params};
 pub use completion::{completion, completion_resolve};
 pub use hover::hover;
