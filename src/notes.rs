@@ -1705,6 +1705,14 @@ fn repair_outline(text: &str) -> Cow<'_, str> {
                         .all(|c| c.is_ascii_alphanumeric() || c == b'-' || c == b'_')
             })
     };
+    // an outline starts with a bullet or a page property; most notes start otherwise
+    let first = text
+        .lines()
+        .map(|l| l.trim_start_matches(['\t', ' ']))
+        .find(|t| !t.is_empty());
+    if !first.is_some_and(|t| t.starts_with("- ") || property(t)) {
+        return Cow::Borrowed(text);
+    }
     let (mut bullets, mut other) = (0usize, 0usize);
     for line in text.lines() {
         let t = line.trim_start_matches(['\t', ' ']);
