@@ -562,7 +562,7 @@ pub fn parse(text: &str, title: &str, aliases: &Aliases, limits: Limits) -> Resu
                 .retain(|k| k.source > Source::Prose || go_only(&k.name));
         }
     }
-    let topic = heading_and_title_keys(&mut sections, &heads, &mut evidence, &front, aliases);
+    let topic = heading_and_title_keys(&mut sections, &heads, &evidence, &front, aliases);
     for s in &mut sections {
         s.keys
             .sort_by(|a, b| b.source.cmp(&a.source).then_with(|| a.name.cmp(&b.name)));
@@ -824,9 +824,6 @@ fn heading_len(text: &str) -> usize {
         .max(1)
 }
 
-/// Most names a section's evidence holds; a huge note stops gathering there.
-const MAX_EVIDENCE: usize = 1024;
-
 /// Keys from headings and from the note's title, once the whole note is read. Each section's
 /// evidence is widened to its subtree first (a `## Channels` whose code lives in its
 /// subsections is still about channels); headings are read top-down, so a heading's context
@@ -835,22 +832,10 @@ const MAX_EVIDENCE: usize = 1024;
 fn heading_and_title_keys(
     sections: &mut [Section],
     heads: &[Head],
-    evidence: &mut [Vec<Arc<str>>],
+    evidence: &[Vec<Arc<str>>],
     front: &FrontMatter,
     aliases: &Aliases,
 ) -> Vec<Arc<str>> {
-    for i in (1..sections.len()).rev() {
-        let p = sections[i].parent.unwrap_or(0) as usize;
-        if p >= i {
-            continue;
-        }
-        let (head, tail) = evidence.split_at_mut(i);
-        for name in &tail[0] {
-            if head[p].len() < MAX_EVIDENCE && !head[p].iter().any(|e| Arc::ptr_eq(e, name)) {
-                head[p].push(Arc::clone(name));
-            }
-        }
-    }
     // where the note's topic is written: its path, its front matter, a heading that opens it
     let path = sections[0].title.replace('_', " ");
     let (folder, stem) = match path.rsplit_once('/') {
@@ -877,7 +862,8 @@ fn heading_and_title_keys(
         sources.push(&heads[1].text);
     }
     // a word written in two of those places is the topic, whatever else it means
-    let mut file_evidence = evidence[0].clone();
+    // words written in two title places: evidence for the whole note
+    let mut file_evidence: Vec<Arc<str>> = Vec::new();
     let mut seen: Vec<String> = Vec::new();
     for (k, src) in sources.iter().enumerate() {
         let mut mine: Vec<String> = words(src).map(|(w, _)| w.to_ascii_lowercase()).collect();
@@ -898,7 +884,8 @@ fn heading_and_title_keys(
         .filter(|s| !s.trim().is_empty())
     {
         let ev = Evidence {
-            names: &file_evidence,
+            lists: evidence,
+            extra: &file_evidence,
         };
         heading_keys(src, &[], aliases, ev, &[], Source::Title, &mut title_keys);
     }
@@ -915,12 +902,25 @@ fn heading_and_title_keys(
             cur = sections[p as usize].parent;
         }
         let mut keys = std::mem::take(&mut sections[i].keys);
-        let ev = Evidence {
-            names: if i == 1 && opening {
-                &file_evidence
-            } else {
-                &evidence[i]
-            },
+        // the section's evidence and its subsections' (a `## Channels` whose code lives
+        // below it is still about channels); the whole note's for a heading that opens it
+        let ev = if i == 1 && opening {
+            Evidence {
+                lists: evidence,
+                extra: &file_evidence,
+            }
+        } else {
+            let level = sections[i].level;
+            let end = i
+                + 1
+                + sections[i + 1..]
+                    .iter()
+                    .take_while(|s| s.level > level)
+                    .count();
+            Evidence {
+                lists: &evidence[i..end],
+                extra: &[],
+            }
         };
         let head = &heads[i];
         heading_keys(
@@ -989,15 +989,21 @@ fn heading_and_title_keys(
 /// spans use (qualified names, keywords, builtins), widened to its subtree.
 #[derive(Clone, Copy)]
 struct Evidence<'a> {
-    names: &'a [Arc<str>],
+    /// The names of each section of the subtree, as each gathered them.
+    lists: &'a [Vec<Arc<str>>],
+    /// More names (words the note's title places agree on).
+    extra: &'a [Arc<str>],
 }
 
-impl Evidence<'_> {
+impl<'a> Evidence<'a> {
+    fn names(&self) -> impl Iterator<Item = &'a Arc<str>> + use<'a> {
+        self.lists.iter().flatten().chain(self.extra)
+    }
+
     /// Whether `name` is used: the name itself, or for a package or type a member of it
     /// (`sync.Once` speaks for `sync`); `<-` speaks for `chan`.
     fn has(&self, name: &str) -> bool {
-        self.names
-            .iter()
+        self.names()
             .any(|e| **e == *name || is_member_of(e, name) || (name == "chan" && &**e == "<-"))
     }
 }
@@ -1085,7 +1091,7 @@ fn heading_word(
     // a package its code uses by name (`## strings` over `strings.Builder`) before any
     // keyword its plural could be (`errors` is not `error` there)
     if is_std_package(&lower)
-        && ((code && word == lower) || ev.names.iter().any(|n| is_member_of(n, &lower)))
+        && ((code && word == lower) || ev.names().any(|n| is_member_of(n, &lower)))
     {
         return Some(lower);
     }
@@ -1242,7 +1248,7 @@ fn member_word(word: &str, ev: Evidence<'_>, context: &[Arc<str>]) -> Option<Str
                     && nb[nb.len() - wb.len()..].eq_ignore_ascii_case(wb)))
             && !n.contains(' ')
     };
-    if let Some(n) = ev.names.iter().find(|n| ends_with_member(n)) {
+    if let Some(n) = ev.names().find(|n| ends_with_member(n)) {
         return Some(n.to_string());
     }
     let cap: Cow<'_, str> = if b[0].is_ascii_uppercase() {
