@@ -470,21 +470,8 @@ pub fn parse(text: &str, title: &str, aliases: &Aliases, limits: Limits) -> Resu
                                 line,
                             });
                             let ev = evidence.last_mut().expect("one per section");
-                            let heads = item_heads(item);
-                            for name in item_names.drain(from..) {
-                                let source = if heads.iter().any(|h| starts_with_name(h, &name)) {
-                                    Source::Prose
-                                } else {
-                                    Source::Mention
-                                };
-                                if !ev.iter().any(|e| Arc::ptr_eq(e, &name)) {
-                                    ev.push(Arc::clone(&name));
-                                }
-                                push_key(
-                                    &mut keys,
-                                    Key::new(name, source, 0, Some(Arc::clone(&focus))),
-                                );
-                            }
+                            let names = item_names.drain(from..);
+                            prose_keys(item, names, Some(&focus), ev, &mut keys);
                         }
                     }
                     TagEnd::Paragraph | TagEnd::TableCell | TagEnd::BlockQuote(_)
@@ -499,22 +486,9 @@ pub fn parse(text: &str, title: &str, aliases: &Aliases, limits: Limits) -> Resu
                                 h.bold.push(phrase.to_string());
                             }
                         }
-                        let ev = evidence.last_mut().expect("one per section");
-                        let heads = if para_names.is_empty() {
-                            Vec::new()
-                        } else {
-                            item_heads(para)
-                        };
-                        for name in para_names.drain(..) {
-                            let source = if heads.iter().any(|h| starts_with_name(h, &name)) {
-                                Source::Prose
-                            } else {
-                                Source::Mention
-                            };
-                            if !ev.iter().any(|e| Arc::ptr_eq(e, &name)) {
-                                ev.push(Arc::clone(&name));
-                            }
-                            push_key(&mut keys, Key::new(name, source, 0, None));
+                        if !para_names.is_empty() {
+                            let ev = evidence.last_mut().expect("one per section");
+                            prose_keys(para, para_names.drain(..), None, ev, &mut keys);
                         }
                     }
                     _ => {}
@@ -627,6 +601,29 @@ impl FrontMatter {
                 in_tags = false;
             }
         }
+    }
+}
+
+/// The keys of the names a list item or paragraph holds: prose where a line of it starts with
+/// the name, a mention elsewhere; each name is evidence for the section's heading too.
+fn prose_keys(
+    src: &str,
+    names: impl Iterator<Item = Arc<str>>,
+    focus: Option<&Arc<Focus>>,
+    ev: &mut Vec<Arc<str>>,
+    keys: &mut Vec<Key>,
+) {
+    let heads = item_heads(src);
+    for name in names {
+        let source = if heads.iter().any(|h| starts_with_name(h, &name)) {
+            Source::Prose
+        } else {
+            Source::Mention
+        };
+        if !ev.iter().any(|e| Arc::ptr_eq(e, &name)) {
+            ev.push(Arc::clone(&name));
+        }
+        push_key(keys, Key::new(name, source, 0, focus.cloned()));
     }
 }
 

@@ -157,16 +157,7 @@ impl FileDecls {
             }
         }
         for spec in specs {
-            let mut c = spec.walk();
-            let names: Vec<Node<'t>> = spec.children_by_field_name("name", &mut c).collect();
-            let ty = spec.child_by_field_name("type");
-            let values: Vec<Node<'t>> = match spec.child_by_field_name("value") {
-                Some(v) if ty.is_none() => {
-                    let mut c2 = v.walk();
-                    v.named_children(&mut c2).collect()
-                }
-                _ => Vec::new(),
-            };
+            let (names, ty, values) = super::scope::spec_parts(spec);
             for (i, n) in names.iter().enumerate() {
                 let name = cx.src(*n);
                 if name == "_" {

@@ -416,16 +416,7 @@ impl<'t> Ctx<'t> {
         spec: Node<'t>,
         f: &mut impl FnMut(&'t str, Decl<'t>),
     ) {
-        let mut c = spec.walk();
-        let names: Vec<Node<'t>> = spec.children_by_field_name("name", &mut c).collect();
-        let ty = spec.child_by_field_name("type");
-        let values: Vec<Node<'t>> = match spec.child_by_field_name("value") {
-            Some(v) if ty.is_none() => {
-                let mut c2 = v.walk();
-                v.named_children(&mut c2).collect()
-            }
-            _ => Vec::new(),
-        };
+        let (names, ty, values) = spec_parts(spec);
         for (i, n) in names.iter().enumerate() {
             let decl = match ty {
                 Some(t) => Decl::Type(t),
@@ -447,4 +438,19 @@ pub(super) enum Decl<'t> {
     /// The variable at `index` of `for k, v := range x`: the node of x.
     Range(Node<'t>, usize),
     Unknown,
+}
+
+/// A `var` or `const` spec's names, its stated type, and (without a type) its values.
+pub(super) fn spec_parts<'t>(spec: Node<'t>) -> (Vec<Node<'t>>, Option<Node<'t>>, Vec<Node<'t>>) {
+    let mut c = spec.walk();
+    let names: Vec<Node<'t>> = spec.children_by_field_name("name", &mut c).collect();
+    let ty = spec.child_by_field_name("type");
+    let values: Vec<Node<'t>> = match spec.child_by_field_name("value") {
+        Some(v) if ty.is_none() => {
+            let mut c2 = v.walk();
+            v.named_children(&mut c2).collect()
+        }
+        _ => Vec::new(),
+    };
+    (names, ty, values)
 }
