@@ -93,6 +93,8 @@ impl Aliases {
         let matcher = aho_corasick::AhoCorasick::builder()
             .ascii_case_insensitive(true)
             .match_kind(aho_corasick::MatchKind::LeftmostLongest)
+            // a hundred short words: a DFA is small, and the fastest over short headings
+            .kind(Some(aho_corasick::AhoCorasickKind::DFA))
             .build(entries.iter().map(|e| e.word.as_str()))
             .ok();
         let typo_entries = (0..entries.len())

@@ -289,7 +289,7 @@ pub fn parse(text: &str, title: &str, aliases: &Aliases, limits: Limits) -> Resu
     let mut heads: Vec<Head> = vec![Head::default()];
     // names the section's code uses (snippets, inline code, qualified names in prose): the
     // evidence that a word of its heading means Go
-    let mut evidence: Vec<Vec<Arc<str>>> = vec![Vec::new()];
+    let mut evidence = Gathered::default();
     let mut stack: Vec<u32> = vec![0]; // open sections, outermost first
     let mut front = FrontMatter::default();
     let mut in_metadata = false;
@@ -352,7 +352,7 @@ pub fn parse(text: &str, title: &str, aliases: &Aliases, limits: Limits) -> Resu
                         code: std::mem::take(&mut head_code),
                         bold: Vec::new(),
                     });
-                    evidence.push(Vec::new());
+                    evidence.open_section();
                     sections.push(Section {
                         title: htext,
                         level,
@@ -401,7 +401,6 @@ pub fn parse(text: &str, title: &str, aliases: &Aliases, limits: Limits) -> Resu
                     };
                     let is_go = lang == "go";
                     if is_go {
-                        let ev = evidence.last_mut().expect("one per section");
                         // a weak key answers only for a qualified name (see lookup), so only
                         // those become keys (`fmt.Println`, `sync.Mutex.Lock`); keywords and
                         // builtins the code uses are evidence for the headings above it
@@ -413,9 +412,7 @@ pub fn parse(text: &str, title: &str, aliases: &Aliases, limits: Limits) -> Resu
                             if !shown.iter().any(|n| Arc::ptr_eq(n, &name)) {
                                 shown.push(Arc::clone(&name));
                             }
-                            if !ev.iter().any(|n| Arc::ptr_eq(n, &name)) {
-                                ev.push(name);
-                            }
+                            evidence.add(name);
                         }
                     }
                     snippets.push(Snippet {
@@ -469,9 +466,8 @@ pub fn parse(text: &str, title: &str, aliases: &Aliases, limits: Limits) -> Resu
                                 text: first_lines(item, 6),
                                 line,
                             });
-                            let ev = evidence.last_mut().expect("one per section");
                             let names = item_names.drain(from..);
-                            prose_keys(item, names, Some(&focus), ev, &mut keys);
+                            prose_keys(item, names, Some(&focus), &mut evidence, &mut keys);
                         }
                     }
                     TagEnd::Paragraph | TagEnd::TableCell | TagEnd::BlockQuote(_)
@@ -487,8 +483,7 @@ pub fn parse(text: &str, title: &str, aliases: &Aliases, limits: Limits) -> Resu
                             }
                         }
                         if !para_names.is_empty() {
-                            let ev = evidence.last_mut().expect("one per section");
-                            prose_keys(para, para_names.drain(..), None, ev, &mut keys);
+                            prose_keys(para, para_names.drain(..), None, &mut evidence, &mut keys);
                         }
                     }
                     _ => {}
@@ -528,9 +523,7 @@ pub fn parse(text: &str, title: &str, aliases: &Aliases, limits: Limits) -> Resu
         .any(|s| s.snippets.iter().any(Snippet::is_go))
     {
         let go_only = |n: &str| n.contains('.') || !needs_evidence(n);
-        for ev in &mut evidence {
-            ev.retain(|n| go_only(n));
-        }
+        evidence.retain(|n| go_only(n));
         for s in &mut sections {
             s.keys
                 .retain(|k| k.source > Source::Prose || go_only(&k.name));
@@ -610,7 +603,7 @@ fn prose_keys(
     src: &str,
     names: impl Iterator<Item = Arc<str>>,
     focus: Option<&Arc<Focus>>,
-    ev: &mut Vec<Arc<str>>,
+    ev: &mut Gathered,
     keys: &mut Vec<Key>,
 ) {
     let heads = item_heads(src);
@@ -620,9 +613,7 @@ fn prose_keys(
         } else {
             Source::Mention
         };
-        if !ev.iter().any(|e| Arc::ptr_eq(e, &name)) {
-            ev.push(Arc::clone(&name));
-        }
+        ev.add(Arc::clone(&name));
         push_key(keys, Key::new(name, source, 0, focus.cloned()));
     }
 }
@@ -829,7 +820,7 @@ fn heading_len(text: &str) -> usize {
 fn heading_and_title_keys(
     sections: &mut [Section],
     heads: &[Head],
-    evidence: &[Vec<Arc<str>>],
+    evidence: &Gathered,
     front: &FrontMatter,
     aliases: &Aliases,
 ) -> Vec<Arc<str>> {
@@ -881,7 +872,7 @@ fn heading_and_title_keys(
         .filter(|s| !s.trim().is_empty())
     {
         let ev = Evidence {
-            lists: evidence,
+            names: evidence.all(),
             extra: &file_evidence,
         };
         heading_keys(src, &[], aliases, ev, &[], Source::Title, &mut title_keys);
@@ -903,7 +894,7 @@ fn heading_and_title_keys(
         // below it is still about channels); the whole note's for a heading that opens it
         let ev = if i == 1 && opening {
             Evidence {
-                lists: evidence,
+                names: evidence.all(),
                 extra: &file_evidence,
             }
         } else {
@@ -915,7 +906,7 @@ fn heading_and_title_keys(
                     .take_while(|s| s.level > level)
                     .count();
             Evidence {
-                lists: &evidence[i..end],
+                names: evidence.sections(i..end),
                 extra: &[],
             }
         };
@@ -982,19 +973,80 @@ fn heading_and_title_keys(
     topic
 }
 
+/// The names each section's code uses, gathered in one list in document order: a section's
+/// names follow its heading, so a subtree's names are one run of the list.
+#[derive(Default)]
+struct Gathered {
+    names: Vec<Arc<str>>,
+    /// Where each section's names start; the level-0 section's at 0.
+    starts: Vec<u32>,
+}
+
+impl Gathered {
+    /// The next section's names start here.
+    fn open_section(&mut self) {
+        self.starts
+            .push(u32::try_from(self.names.len()).unwrap_or(u32::MAX));
+    }
+
+    /// A name the current section uses, once.
+    fn add(&mut self, name: Arc<str>) {
+        let from = self.starts.last().map_or(0, |&s| s as usize);
+        if !self.names[from..].iter().any(|n| Arc::ptr_eq(n, &name)) {
+            self.names.push(name);
+        }
+    }
+
+    fn all(&self) -> &[Arc<str>] {
+        &self.names
+    }
+
+    /// The names of sections `range` (section 0 is the text before the first heading).
+    fn sections(&self, range: std::ops::Range<usize>) -> &[Arc<str>] {
+        let at = |i: usize| match i {
+            0 => 0,
+            i => self
+                .starts
+                .get(i - 1)
+                .map_or(self.names.len(), |&s| s as usize),
+        };
+        &self.names[at(range.start)..at(range.end).max(at(range.start))]
+    }
+
+    fn retain(&mut self, keep: impl Fn(&str) -> bool) {
+        let mut names = Vec::with_capacity(self.names.len());
+        let mut starts = Vec::with_capacity(self.starts.len());
+        let mut next = self.starts.iter().peekable();
+        for (i, n) in self.names.iter().enumerate() {
+            while next.peek().is_some_and(|&&s| s as usize <= i) {
+                next.next();
+                starts.push(u32::try_from(names.len()).unwrap_or(u32::MAX));
+            }
+            if keep(n) {
+                names.push(Arc::clone(n));
+            }
+        }
+        for _ in next {
+            starts.push(u32::try_from(names.len()).unwrap_or(u32::MAX));
+        }
+        self.names = names;
+        self.starts = starts;
+    }
+}
+
 /// What speaks for a word of a heading being Go: the names the section's snippets and code
 /// spans use (qualified names, keywords, builtins), widened to its subtree.
 #[derive(Clone, Copy)]
 struct Evidence<'a> {
-    /// The names of each section of the subtree, as each gathered them.
-    lists: &'a [Vec<Arc<str>>],
+    /// The names the sections of the subtree gathered.
+    names: &'a [Arc<str>],
     /// More names (words the note's title places agree on).
     extra: &'a [Arc<str>],
 }
 
 impl<'a> Evidence<'a> {
     fn names(&self) -> impl Iterator<Item = &'a Arc<str>> + use<'a> {
-        self.lists.iter().flatten().chain(self.extra)
+        self.names.iter().chain(self.extra)
     }
 
     /// Whether `name` is used: the name itself, or for a package or type a member of it
@@ -1906,6 +1958,28 @@ mod tests {
                 assert_eq!(plain(line), plain_names_by_words(line), "{line:?}");
             }
         }
+    }
+
+    #[test]
+    fn gathered_names_by_section_and_subtree() {
+        let mut g = Gathered::default();
+        g.add(intern("sync.Once"));
+        g.open_section(); // section 1: nothing
+        g.open_section(); // section 2
+        g.add(intern("select"));
+        g.add(intern("select"));
+        g.add(intern("fmt.Println"));
+        g.open_section(); // section 3
+        g.add(intern("map"));
+        let names = |xs: &[Arc<str>]| xs.iter().map(|n| n.to_string()).collect::<Vec<_>>();
+        assert_eq!(names(g.sections(0..1)), ["sync.Once"]);
+        assert!(g.sections(1..2).is_empty());
+        assert_eq!(names(g.sections(2..3)), ["select", "fmt.Println"]);
+        assert_eq!(names(g.sections(1..4)), ["select", "fmt.Println", "map"]);
+        g.retain(|n| n.contains('.'));
+        assert_eq!(names(g.sections(2..3)), ["fmt.Println"]);
+        assert!(g.sections(3..4).is_empty());
+        assert_eq!(names(g.all()), ["sync.Once", "fmt.Println"]);
     }
 
     #[test]
