@@ -247,7 +247,6 @@ enum Block {
 /// the section's code uses and on the headings above it.
 #[derive(Default)]
 struct Head {
-    text: String,
     /// The heading's inline code spans.
     code: Vec<String>,
     /// Paragraphs of the section that are one short bold phrase (`**select**`): headings in
@@ -348,7 +347,6 @@ pub fn parse(text: &str, title: &str, aliases: &Aliases, limits: Limits) -> Resu
                         push_key(&mut keys, Key::new(intern(&k), Source::Explicit, 100, None));
                     }
                     heads.push(Head {
-                        text: htext.clone(),
                         code: std::mem::take(&mut head_code),
                         bold: Vec::new(),
                     });
@@ -847,10 +845,10 @@ fn heading_and_title_keys(
     }
     sources.push(&front.title);
     if opening {
-        sources.push(&heads[1].text);
+        sources.push(&sections[1].title);
     }
-    // a word written in two of those places is the topic, whatever else it means
-    // words written in two title places: evidence for the whole note
+    // a word written in two of those places is the topic, whatever else it means: evidence
+    // for the whole note
     let mut file_evidence: Vec<Arc<str>> = Vec::new();
     let mut seen: Vec<String> = Vec::new();
     for (k, src) in sources.iter().enumerate() {
@@ -912,7 +910,7 @@ fn heading_and_title_keys(
         };
         let head = &heads[i];
         heading_keys(
-            &head.text,
+            &sections[i].title,
             &head.code,
             aliases,
             ev,

@@ -45,13 +45,7 @@ fn hover_snapshots() {
     let mut c = server_with_notes(&notes, &["utf-16"]);
     let builtin = c.builtin_dir();
     let dir = fixtures().join("hover");
-    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .unwrap()
-        .flatten()
-        .map(|e| e.path())
-        .filter(|p| p.extension().is_some_and(|e| e == "go"))
-        .collect();
-    files.sort();
+    let files = common::go_files(&dir);
     assert!(files.len() >= 15, "hover fixtures: {}", files.len());
     let update = std::env::var_os("UPDATE_EXPECT").is_some();
     let mut failures = Vec::new();

@@ -118,13 +118,7 @@ fn fixture_packages_resolve_across_files() {
     let mut failures = Vec::new();
     let mut checked = 0;
     for case in &cases {
-        let mut files: Vec<PathBuf> = std::fs::read_dir(case)
-            .unwrap()
-            .flatten()
-            .map(|e| e.path())
-            .filter(|p| p.extension().is_some_and(|e| e == "go"))
-            .collect();
-        files.sort();
+        let files = common::go_files(case);
         assert!(
             files.len() >= 2,
             "{}: one package, several files",

@@ -295,3 +295,15 @@ pub fn cursor(fixture: &str) -> (String, u32, u32) {
         .count() as u32;
     (fixture.replacen("$0", "", 1), line, col)
 }
+
+/// The `.go` files of `dir`, sorted.
+pub fn go_files(dir: &Path) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|e| e == "go"))
+        .collect();
+    files.sort();
+    files
+}
