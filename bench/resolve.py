@@ -37,8 +37,8 @@ def read_sites(tsv):
             file, line, col16, _len16, name, how, frm, _path = row.rstrip('\n').split('\t')
             parts = name.split('.')
             # a type of the file's own package (T.Errorf inside package testing) is the user's
-            # own type, not the std one a note is about; a dot import (net/http's tests) is rare elsewhere
-            if len(parts) != 3 or how in ('syntax', 'builtin') or frm in ('own', 'dot'):
+            # own type, not the std one a note is about
+            if len(parts) != 3 or how in ('syntax', 'builtin') or frm == 'own':
                 continue
             out.append({'file': file, 'line': int(line), 'col16': int(col16), 'name': name,
                         'how': how, 'type': parts[0] + '.' + parts[1]})
@@ -88,17 +88,31 @@ def hover_all(binary, spots, settle):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument('--bin', required=True)
-    ap.add_argument('--tsv', required=True, action='append')
+    ap.add_argument('--tsv', required=True, action='append', metavar='[LABEL=]PATH',
+                    help='a corpus: the harness\'s TSV, with a label for its table')
     ap.add_argument('--per-class', type=int, default=4000,
                     help='sites sampled among those whose type has a note, and among the others')
     ap.add_argument('--settle', type=float, default=5.0)
     ap.add_argument('--failures', type=int, default=15)
     args = ap.parse_args()
     covered = covered_types()
-    sites = [s for t in args.tsv for s in read_sites(t)]
-    with_note = sample([s for s in sites if s['type'] in covered], args.per_class)
-    without = sample([s for s in sites if s['type'] not in covered], args.per_class)
-    cards, elapsed = hover_all(args.bin, with_note + without, args.settle)
+    corpora = []
+    for t in args.tsv:
+        label, _, path = t.rpartition('=')
+        corpora.append((label or os.path.basename(path), read_sites(path)))
+    plans = []
+    for label, sites in corpora:
+        with_note = sample([s for s in sites if s['type'] in covered], args.per_class)
+        without = sample([s for s in sites if s['type'] not in covered], args.per_class)
+        plans.append((label, sites, with_note, without))
+    everything = [s for _, _, w, wo in plans for s in w + wo]
+    cards, elapsed = hover_all(args.bin, everything, args.settle)
+    for label, sites, with_note, without in plans:
+        report(label, sites, with_note, without, cards, covered, args.failures)
+    print('%d hovers in %.2f s' % (len(cards), elapsed))
+
+
+def report(label, sites, with_note, without, cards, covered, failures):
     shown = collections.Counter()
     total = collections.Counter()
     misses = collections.defaultdict(list)
@@ -116,7 +130,10 @@ def main():
     noisy = [s for s in without if cards.get((s['file'], s['line'], s['col16']))]
     noise_how = collections.Counter(s['how'] for s in noisy)
     total_how = collections.Counter(s['how'] for s in without)
-    hows = ['pkg', 'samefile', 'otherfile', 'embedded', 'call', 'other', 'all']
+    hows = ['pkg', 'samefile', 'otherfile', 'embedded', 'call', 'import', 'other', 'all']
+    print('%s: %d member sites (%d whose type has a note)' % (
+        label, len(sites), sum(1 for s in sites if s['type'] in covered)))
+    print()
     print('| how | sites with a note | show the note | sites without | show a card |')
     print('| --- | ---: | ---: | ---: | ---: |')
     for h in hows:
@@ -126,15 +143,13 @@ def main():
         pct = lambda a, b: '%.1f%%' % (100.0 * a / b) if b else '-'
         print('| %s | %d | %s | %d | %s |' % (h, n, pct(k, n), m, pct(z, m)))
     print()
-    print('%d member sites in the TSV (%d whose type has a note); %d hovers in %.2f s' % (
-        len(sites), sum(1 for s in sites if s['type'] in covered), len(cards), elapsed))
     for h in hows[:-1]:
-        for s, key in misses[h][:args.failures]:
+        for s, key in misses[h][:failures]:
             print('MISS %s %s:%d:%d %s got %s' % (h, s['file'], s['line'], s['col16'], s['name'], key))
-    for s in noisy[:args.failures]:
+    for s in noisy[:failures]:
         card = cards[(s['file'], s['line'], s['col16'])]
         print('NOISE %s %s:%d:%d %s got %s' % (s['how'], s['file'], s['line'], s['col16'], s['name'], card.get('key')))
-
+    print()
 
 if __name__ == '__main__':
     main()

@@ -6,7 +6,9 @@
 //! and [`lookup`] turns a name into a card, completion items and locations, and [`capture`]
 //! decides where a piece of code is written into the notes. [`stdapi`] is the Go
 //! standard library's exported API, compiled in.
-//! The edges: [`load`] reads (walking, reading and watching note folders), [`notefile`] writes
+//! The edges: [`load`] reads (walking, reading and watching note folders), [`gomod`] finds
+//! an import path's folder (the module, its workspace, vendor, the module cache, GOPATH),
+//! [`notefile`] writes
 //! a captured note atomically, and
 //! [`lsp`] is the only code that knows the Language Server Protocol.
 
@@ -20,6 +22,7 @@ pub mod notes;
 pub mod stdapi;
 pub mod text;
 
+pub mod gomod;
 pub mod load;
 pub mod lsp;
 pub mod notefile;

@@ -659,6 +659,63 @@ pub fn read_go_decls(path: &Path, parser: &mut tree_sitter::Parser) -> Option<go
     Some(go::FileDecls::of(&tree, &text))
 }
 
+/// The package in folder `dir` as another package imports it: the exported declarations of its
+/// files (test files left out) with the package clause most of them have. `None` when it has
+/// no Go file.
+pub fn read_dep_package(dir: &Path, parser: &mut tree_sitter::Parser) -> Option<go::Package> {
+    let mut files: Vec<go::FileDecls> = go_files(dir)
+        .iter()
+        .filter(|p| !p.to_string_lossy().ends_with("_test.go"))
+        .filter_map(|p| read_go_decls(p, parser))
+        .collect();
+    let mut counts: HashMap<&str, usize> = HashMap::new();
+    for f in &files {
+        if !f.package().is_empty() && f.package() != "main" {
+            *counts.entry(f.package()).or_default() += 1;
+        }
+    }
+    let name = counts
+        .into_iter()
+        .max_by(|a, b| a.1.cmp(&b.1).then(b.0.cmp(a.0)))?
+        .0
+        .to_string();
+    files.retain(|f| f.package() == name);
+    Some(go::Package::new(&files).exported())
+}
+
+/// The packages `imports` (paths, as Go files of `dir` name them) that are read from their
+/// files: not the standard library's, found by [`crate::gomod::Finder`] (the module, its
+/// workspace, vendor, the module cache, GOPATH), each with its folder. `cache` keeps each
+/// folder's package between calls.
+pub fn read_deps<'a>(
+    dir: &Path,
+    imports: impl IntoIterator<Item = &'a str>,
+    parser: &mut tree_sitter::Parser,
+    cache: &mut HashMap<PathBuf, Option<Arc<go::Package>>>,
+) -> Vec<(String, PathBuf, Arc<go::Package>)> {
+    let mut finder = None;
+    let mut out = Vec::new();
+    let mut seen = HashSet::new();
+    for import in imports {
+        if !seen.insert(import) || import == "C" || crate::stdapi::is_package(import) {
+            continue;
+        }
+        let finder = finder.get_or_insert_with(|| {
+            crate::gomod::Finder::for_dir(dir, &crate::gomod::GoEnv::from_env())
+        });
+        let Some(dep_dir) = finder.dir_of(import) else {
+            continue;
+        };
+        let pkg = cache
+            .entry(dep_dir.clone())
+            .or_insert_with(|| read_dep_package(&dep_dir, parser).map(Arc::new));
+        if let Some(p) = pkg {
+            out.push((import.to_string(), dep_dir, p.clone()));
+        }
+    }
+    out
+}
+
 /// The package of the Go file at `path` (its text parsed as `tree`): its declarations and those
 /// of the other files of its folder with the same package clause, read now. For the command
 /// line; the language server keeps packages up to date on a thread of its own.
@@ -684,7 +741,13 @@ pub fn go_package(path: &Path, text: &str, tree: &tree_sitter::Tree) -> go::Pack
             }
         }
     }
-    go::Package::new(&files)
+    let imports: Vec<&str> = files
+        .iter()
+        .flat_map(|f| f.imports())
+        .map(String::as_str)
+        .collect();
+    let deps = read_deps(dir, imports, &mut parser, &mut Default::default());
+    go::Package::new(&files).with_deps(deps.into_iter().map(|(path, _, p)| (path, p)))
 }
 
 /// Watches single folders (not their subfolders), added and removed as they are needed.

@@ -37,7 +37,14 @@ const NOTES: &str = "# 并发\n\n\
 ## testing.T\n\n测试用。\n";
 
 fn server(notes: &Path) -> Client {
-    let mut c = Client::start();
+    // the module cache of the fixtures, and no GOPATH tree of the machine's
+    let cache = fixtures().join("module_cache").join("gomodcache");
+    let no_gopath = std::env::temp_dir().join("gonotes-no-gopath");
+    let mut c = Client::start_with_env(&[
+        ("GOMODCACHE", cache.as_os_str()),
+        ("GOPATH", no_gopath.as_os_str()),
+        ("GOFLAGS", std::ffi::OsStr::new("")),
+    ]);
     c.initialize(
         json!({"notes": {"paths": [notes.to_string_lossy()], "builtin": false}}),
         None,
@@ -240,5 +247,40 @@ fn package_follows_the_disk_and_open_buffers() {
         hover_until(&mut c, &cu, 3, 13, "sync.WaitGroup").as_deref(),
         Some("sync.WaitGroup"),
         "a var declared in a new file"
+    );
+}
+
+/// An imported package of the module is read from its folder and read again when a file of it
+/// changes on disk.
+#[test]
+fn imported_package_follows_the_disk() {
+    let notes = notes_dir();
+    let dir = TempDir::new("resolve-import");
+    let src = fixtures().join("module_local");
+    std::fs::create_dir_all(dir.path().join("store")).unwrap();
+    for name in ["go.mod", "main.go", "serve.go", "store/store.go"] {
+        std::fs::copy(src.join(name), dir.path().join(name)).unwrap();
+    }
+    let mut c = server(notes.path());
+    let main = dir.path().join("main.go");
+    let mu = uri(&main);
+    let text = std::fs::read_to_string(&main).unwrap();
+    c.open(&mu, "go", &text);
+    // `s.Lock()`: line 7, `Lock` after a tab and `s.`
+    let (line, col) = (6, 4);
+    assert!(text.lines().nth(6).unwrap().starts_with("\ts.Lock()"));
+    assert_eq!(
+        hover_until(&mut c, &mu, line, col, "sync.Mutex").as_deref(),
+        Some("sync.Mutex")
+    );
+    let store = dir.path().join("store/store.go");
+    let on_disk = std::fs::read_to_string(&store).unwrap();
+    let rw = on_disk.replacen("\tsync.Mutex\n", "\tsync.RWMutex\n", 1);
+    assert_ne!(rw, on_disk);
+    std::fs::write(&store, rw).unwrap();
+    assert_eq!(
+        hover_until(&mut c, &mu, line, col, "sync.RWMutex").as_deref(),
+        Some("sync.RWMutex"),
+        "after the imported package changed on disk"
     );
 }

@@ -25,10 +25,14 @@
 //	         embedded   the method or field is promoted: declared on an embedded type (struct
 //	                    field or embedded interface), not on the receiver's own type
 //	         call       the receiver's type comes from a function result (f().M(), x := f(); x.M())
+//	         import     a step is declared in another package that is not the standard library's
+//	                    (a module-local package, one of the module cache or of GOPATH): a field,
+//	                    function, method, var or type of it
 //	         syntax     keywords, <-, struct tags: no type needed
 //	         builtin    builtins and predeclared names (make, len, error, nil)
 //	         other      anything else (function literals, elided composite-literal types, ...)
-//	       On a receiver path the hardest step wins: call > embedded > otherfile > samefile > pkg.
+//	       On a receiver path the hardest step wins: import > call > embedded > otherfile >
+//	       samefile > pkg.
 //	from   how the file reaches the package declaring the name: import (an ordinary import of
 //	       it), dot (import . "sync"), own (the file's own package: Sleep inside package time),
 //	       none (not imported by the file: resp.Body.Close() is io.Closer.Close in a file that
@@ -69,7 +73,8 @@ import (
 
 // Ranks of `how` on a receiver path: the hardest step wins.
 var rank = map[string]int{
-	"pkg": 0, "builtin": 0, "syntax": 0, "samefile": 1, "otherfile": 2, "embedded": 3, "call": 4, "other": 5,
+	"pkg": 0, "builtin": 0, "syntax": 0, "samefile": 1, "otherfile": 2, "embedded": 3, "call": 4, "import": 5,
+	"other": 6,
 }
 
 func worst(a, b string) string {
@@ -356,10 +361,41 @@ func (c *fileCtx) sameFile(pos token.Pos) bool {
 	return pos.IsValid() && c.fset.File(pos) == c.tf
 }
 
+// foreign: whether p is another package than the file's own (or the one its external test
+// package tests) and not the standard library's.
+func (c *fileCtx) foreign(p *types.Package) bool {
+	if p == nil {
+		return false
+	}
+	path := p.Path()
+	if path == c.pkgPath || path == strings.TrimSuffix(c.pkgPath, "_test") {
+		return false
+	}
+	first, _, _ := strings.Cut(path, "/")
+	return strings.Contains(first, ".")
+}
+
+// usedObj: the object a selector or identifier uses (a package-level name, a method, a field).
+func (c *fileCtx) usedObj(e ast.Expr) types.Object {
+	switch e := unparen(e).(type) {
+	case *ast.Ident:
+		return c.info.Uses[e]
+	case *ast.SelectorExpr:
+		if sel := c.info.Selections[e]; sel != nil {
+			return sel.Obj()
+		}
+		return c.info.Uses[e.Sel]
+	}
+	return nil
+}
+
 // declHow: how an unqualified package-level object (or a type name) is known.
 func (c *fileCtx) declHow(obj types.Object) string {
 	if obj.Pkg() == nil {
 		return "builtin"
+	}
+	if c.foreign(obj.Pkg()) {
+		return "import" // a dot import
 	}
 	if c.sameFile(obj.Pos()) {
 		return "samefile"
@@ -481,6 +517,9 @@ func (c *fileCtx) typeHow(t ast.Expr, depth int) string {
 		}
 	case *ast.SelectorExpr:
 		if c.isPkg(t.X) {
+			if obj := c.info.Uses[t.Sel]; obj != nil && c.foreign(obj.Pkg()) {
+				return "import"
+			}
 			return "pkg"
 		}
 	case *ast.InterfaceType, *ast.StructType, *ast.ArrayType, *ast.MapType, *ast.ChanType, *ast.FuncType:
@@ -523,6 +562,9 @@ func (c *fileCtx) exprHow(e ast.Expr, depth int) string {
 		}
 	case *ast.SelectorExpr:
 		if c.isPkg(e.X) {
+			if obj := c.info.Uses[e.Sel]; obj != nil && c.foreign(obj.Pkg()) {
+				return "import"
+			}
 			return "pkg"
 		}
 		sel := c.info.Selections[e]
@@ -536,6 +578,9 @@ func (c *fileCtx) exprHow(e ast.Expr, depth int) string {
 		if len(sel.Index()) > 1 {
 			h = worst(h, "embedded")
 		}
+		if c.foreign(sel.Obj().Pkg()) {
+			h = worst(h, "import")
+		}
 		return h
 	case *ast.CallExpr:
 		if c.info.Types[e.Fun].IsType() {
@@ -545,6 +590,9 @@ func (c *fileCtx) exprHow(e ast.Expr, depth int) string {
 			if b, ok := c.info.Uses[id].(*types.Builtin); ok && (b.Name() == "new" || b.Name() == "make") {
 				return c.typeHow(e.Args[0], depth+1)
 			}
+		}
+		if obj := c.usedObj(e.Fun); obj != nil && c.foreign(obj.Pkg()) {
+			return "import"
 		}
 		return "call"
 	case *ast.CompositeLit:

@@ -8,9 +8,11 @@
 //! does not state a type (`s.mu.Lock()` with `s *Server` declared in another file).
 
 use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 
 use tree_sitter::{Node, Tree};
 
+use super::names::package_name_of_path;
 use super::scope::Ctx;
 use super::types::TypeRef;
 
@@ -27,10 +29,13 @@ pub(super) enum TypeDef {
     /// `type A B`: A has B's fields (and, for a struct, the methods its embedded fields
     /// promote), not B's own methods.
     Named(TypeRef),
-    /// An interface (its methods are filed with the methods) or any other type.
+    /// An interface: the interfaces it embeds (its own methods are filed with the methods).
+    Interface(Vec<Field>),
+    /// Any other type.
     Other,
 }
 
+/// A field of a struct type.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(super) struct Field {
     name: String,
@@ -58,6 +63,8 @@ pub struct FileDecls {
     methods: Vec<(String, String, Results)>,
     funcs: Vec<(String, Results)>,
     values: Vec<(String, Typing)>,
+    /// The paths it imports (`_` and `.` imports included).
+    imports: Vec<String>,
 }
 
 impl FileDecls {
@@ -99,6 +106,22 @@ impl FileDecls {
                     }
                 }
                 "var_declaration" | "const_declaration" => out.values(&cx, decl),
+                "import_declaration" => {
+                    let mut c2 = decl.walk();
+                    for spec in decl.named_children(&mut c2) {
+                        let mut c3 = spec.walk();
+                        let specs: Vec<Node<'_>> = match spec.kind() {
+                            "import_spec" => vec![spec],
+                            _ => spec.named_children(&mut c3).collect(),
+                        };
+                        for sp in specs {
+                            if let Some(path) = sp.child_by_field_name("path") {
+                                let path = cx.src(path).trim_matches(['"', '`']);
+                                out.imports.push(path.to_string());
+                            }
+                        }
+                    }
+                }
                 _ => {}
             }
         }
@@ -108,6 +131,11 @@ impl FileDecls {
     /// The package clause's name (empty when the file has none).
     pub fn package(&self) -> &str {
         &self.package
+    }
+
+    /// The import paths it names.
+    pub fn imports(&self) -> &[String] {
+        &self.imports
     }
 
     fn type_spec<'t>(&mut self, cx: &Ctx<'t>, spec: Node<'t>) {
@@ -122,8 +150,20 @@ impl FileDecls {
             ("type_alias", _) => cx.type_of_type(ty).map_or(TypeDef::Other, TypeDef::Alias),
             (_, "struct_type") => TypeDef::Struct(struct_fields(cx, ty)),
             (_, "interface_type") => {
+                let mut embedded = Vec::new();
                 let mut c = ty.walk();
                 for elem in ty.named_children(&mut c) {
+                    if elem.kind() == "type_elem" {
+                        // an embedded interface: `io.Closer` in `interface { io.Closer; ... }`
+                        let mut c2 = elem.walk();
+                        let types: Vec<Node<'t>> = elem.named_children(&mut c2).collect();
+                        if let [one] = types.as_slice() {
+                            if let Some(f) = embedded_field(cx.type_of_type(*one)) {
+                                embedded.push(f);
+                            }
+                        }
+                        continue;
+                    }
                     if elem.kind() != "method_elem" {
                         continue;
                     }
@@ -133,7 +173,7 @@ impl FileDecls {
                             .push((name.clone(), cx.src(m).to_string(), results));
                     }
                 }
-                TypeDef::Other
+                TypeDef::Interface(embedded)
             }
             _ => cx.type_of_type(ty).map_or(TypeDef::Other, TypeDef::Named),
         };
@@ -194,7 +234,63 @@ fn call_typing<'t>(cx: &Ctx<'t>, value: Node<'t>, index: usize) -> Option<Typing
     })
 }
 
-fn struct_fields<'t>(cx: &Ctx<'t>, st: Node<'t>) -> Vec<Field> {
+/// `t`, a type as package `pkg` writes it, as another package names it: its own types
+/// qualified (`Conn` -> `pkg.Conn`).
+fn qualify(t: TypeRef, pkg: &str) -> TypeRef {
+    match t {
+        TypeRef::Local(l) => TypeRef::Qualified(format!("{pkg}.{l}")),
+        TypeRef::Slice(t) => TypeRef::Slice(Box::new(qualify(*t, pkg))),
+        TypeRef::Map(k, v) => TypeRef::Map(
+            k.map(|k| Box::new(qualify(*k, pkg))),
+            v.map(|v| Box::new(qualify(*v, pkg))),
+        ),
+        TypeRef::Chan(t) => TypeRef::Chan(Box::new(qualify(*t, pkg))),
+        TypeRef::Struct(fields) => TypeRef::Struct(
+            fields
+                .into_iter()
+                .map(|f| Field {
+                    ty: f.ty.map(|t| qualify(t, pkg)),
+                    ..f
+                })
+                .collect(),
+        ),
+        TypeRef::Func(results) => TypeRef::Func(
+            results
+                .into_iter()
+                .map(|r| r.map(|t| qualify(t, pkg)))
+                .collect(),
+        ),
+        q @ TypeRef::Qualified(_) => q,
+    }
+}
+
+/// Whether the type `q` of another package may have member `name`: a std type has it when the
+/// std table lists it (the table lists promoted methods too); a type of any other package may.
+fn may_have(q: &str, name: &str) -> bool {
+    let Some((pkg, ty)) = q.rsplit_once('.') else {
+        return true;
+    };
+    let std_type = crate::stdapi::member(pkg, ty)
+        .is_some_and(|m| matches!(m.kind, crate::stdapi::Kind::Type { .. }));
+    !std_type || crate::stdapi::type_member(pkg, ty, name).is_some()
+}
+
+/// An embedded field of type `ty`, named after its type (`sync.Mutex` -> `Mutex`, `*T` -> `T`).
+fn embedded_field(ty: Option<TypeRef>) -> Option<Field> {
+    let name = match &ty {
+        Some(TypeRef::Qualified(q)) => q.rsplit('.').next().unwrap_or(q).to_string(),
+        Some(TypeRef::Local(l)) => l.clone(),
+        _ => return None,
+    };
+    Some(Field {
+        name,
+        ty,
+        embedded: true,
+    })
+}
+
+/// The fields of a struct type node (embedded ones named after their type).
+pub(super) fn struct_fields<'t>(cx: &Ctx<'t>, st: Node<'t>) -> Vec<Field> {
     let mut fields = Vec::new();
     let Some(list) = st.named_child(0) else {
         return fields;
@@ -211,17 +307,7 @@ fn struct_fields<'t>(cx: &Ctx<'t>, st: Node<'t>) -> Vec<Field> {
         let mut c2 = fd.walk();
         let names: Vec<Node<'t>> = fd.children_by_field_name("name", &mut c2).collect();
         if names.is_empty() {
-            // embedded: the field is named after its type (`sync.Mutex` -> `Mutex`, `*T` -> `T`)
-            let name = match &ty {
-                Some(TypeRef::Qualified(q)) => q.rsplit('.').next().unwrap_or(q).to_string(),
-                Some(TypeRef::Local(l)) => l.clone(),
-                _ => continue,
-            };
-            fields.push(Field {
-                name,
-                ty,
-                embedded: true,
-            });
+            fields.extend(embedded_field(ty));
         } else {
             for n in names {
                 fields.push(Field {
@@ -237,7 +323,7 @@ fn struct_fields<'t>(cx: &Ctx<'t>, st: Node<'t>) -> Vec<Field> {
 
 /// The result types a signature's `result` states: one type, or a parameter list (each
 /// declaration counting once per name: `(a, b int, err error)` is three results).
-fn results<'t>(cx: &Ctx<'t>, result: Option<Node<'t>>) -> Results {
+pub(super) fn results<'t>(cx: &Ctx<'t>, result: Option<Node<'t>>) -> Results {
     let Some(r) = result else {
         return Vec::new();
     };
@@ -283,6 +369,9 @@ pub struct Package {
     methods: HashMap<String, HashMap<String, Results>>,
     funcs: HashMap<String, Results>,
     values: HashMap<String, Typing>,
+    /// The packages it imports that are read from their files (not the standard library's),
+    /// by the name the resolver gives them ([`package_name_of_path`] of the import path).
+    deps: HashMap<String, Arc<Package>>,
 }
 
 /// How deep embedded fields and alias chains are followed.
@@ -326,6 +415,89 @@ impl Package {
         &self.name
     }
 
+    /// The same package, with the packages it imports (import path, declarations) that are
+    /// read from their files.
+    pub fn with_deps(mut self, deps: impl IntoIterator<Item = (String, Arc<Package>)>) -> Package {
+        for (path, p) in deps {
+            self.deps.insert(package_name_of_path(&path).to_string(), p);
+        }
+        self
+    }
+
+    /// What another package can use of it: exported functions, values and methods; every
+    /// type (an unexported one may be embedded in an exported one and promote its methods).
+    pub fn exported(mut self) -> Package {
+        let public = |n: &String| n.starts_with(|c: char| c.is_uppercase());
+        self.funcs.retain(|n, _| public(n));
+        self.values.retain(|n, _| public(n));
+        for m in self.methods.values_mut() {
+            m.retain(|n, _| public(n));
+        }
+        self.methods.retain(|_, m| !m.is_empty());
+        self
+    }
+
+    /// The imported package the resolver names `name`, when read from its files.
+    pub(super) fn dep(&self, name: &str) -> Option<&Package> {
+        self.deps.get(name).map(|p| &**p)
+    }
+
+    /// Each imported package whose clause names it differently from its import path
+    /// (`io_prometheus_client` at `.../client_model/go`): (the resolver's name, the clause's).
+    pub(super) fn renamed_deps(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.deps
+            .iter()
+            .filter(|(k, p)| !p.name.is_empty() && p.name != **k)
+            .map(|(k, p)| (k.as_str(), p.name.as_str()))
+    }
+
+    /// Member `name` of `q`, a type of an imported package read from its files, with the types
+    /// it states qualified by that package (`pkg.T`).
+    pub(super) fn foreign_member(&self, q: &str, name: &str) -> Option<Member> {
+        let (pkg, ty) = q.rsplit_once('.')?;
+        let dep = self.dep(pkg)?;
+        Some(match dep.member(ty, name)? {
+            Member::Field { ty, embedded } => Member::Field {
+                ty: ty.map(|t| qualify(t, pkg)),
+                embedded,
+            },
+            Member::Method(results) => Member::Method(
+                results
+                    .into_iter()
+                    .map(|r| r.map(|t| qualify(t, pkg)))
+                    .collect(),
+            ),
+            Member::Promoted(other) => Member::Promoted(other),
+        })
+    }
+
+    /// Result `index` of function `func` of the imported package `pkg`, or its type `func`
+    /// converted to (`index` 0); qualified.
+    pub(super) fn foreign_call(&self, pkg: &str, func: &str, index: usize) -> Option<TypeRef> {
+        let dep = self.dep(pkg)?;
+        if dep.has_type(func) {
+            return (index == 0)
+                .then(|| qualify(dep.unalias(TypeRef::Local(func.to_string())), pkg));
+        }
+        Some(qualify(dep.func_result(func, index)?, pkg))
+    }
+
+    /// The type of the package-level var or const `name` of the imported package `pkg`.
+    pub(super) fn foreign_value(&self, pkg: &str, name: &str) -> Option<TypeRef> {
+        Some(qualify(self.dep(pkg)?.value_type(name)?, pkg))
+    }
+
+    /// `pkg.T`, with an alias of the imported package `pkg` followed.
+    pub(super) fn foreign_unalias(&self, q: String) -> TypeRef {
+        let Some((pkg, ty)) = q.rsplit_once('.') else {
+            return TypeRef::Qualified(q);
+        };
+        match self.dep(pkg) {
+            Some(dep) => qualify(dep.unalias(TypeRef::Local(ty.to_string())), pkg),
+            None => TypeRef::Qualified(q),
+        }
+    }
+
     /// How many types, functions, methods and package-level values it declares.
     pub fn counts(&self) -> (usize, usize, usize, usize) {
         (
@@ -343,6 +515,13 @@ impl Package {
     /// Whether it declares a package-level var or const `name` whose type is known.
     pub(super) fn has_value(&self, name: &str) -> bool {
         self.values.contains_key(name)
+    }
+
+    /// Whether it declares `name` at package level: a type, a function or a value.
+    pub(super) fn declares(&self, name: &str) -> bool {
+        self.types.contains_key(name)
+            || self.funcs.contains_key(name)
+            || self.values.contains_key(name)
     }
 
     pub(super) fn has_func(&self, name: &str) -> bool {
@@ -372,7 +551,7 @@ impl Package {
             match self.types.get(name)? {
                 TypeDef::Alias(TypeRef::Local(l)) | TypeDef::Named(TypeRef::Local(l)) => name = l,
                 TypeDef::Alias(t) | TypeDef::Named(t) => {
-                    return matches!(t, TypeRef::Slice(_) | TypeRef::Map(_) | TypeRef::Chan(_))
+                    return matches!(t, TypeRef::Slice(_) | TypeRef::Map(..) | TypeRef::Chan(_))
                         .then(|| t.clone());
                 }
                 _ => return None,
@@ -402,7 +581,7 @@ impl Package {
         let mut name = name;
         for _ in 0..MAX_DEPTH {
             match self.types.get(name) {
-                Some(TypeDef::Struct(fields)) => return fields,
+                Some(TypeDef::Struct(fields) | TypeDef::Interface(fields)) => return fields,
                 Some(TypeDef::Alias(TypeRef::Local(l)) | TypeDef::Named(TypeRef::Local(l))) => {
                     name = l
                 }
@@ -421,8 +600,49 @@ impl Package {
             TypeRef::Local(l) => l,
             _ => return None,
         };
-        let mut level: Vec<String> = vec![owner];
-        let mut outside: Vec<String> = Vec::new();
+        self.search(vec![owner], Vec::new(), name)
+    }
+
+    /// Member `name` of a struct type written in place (`var mu struct { sync.Mutex }`): one of
+    /// its fields, or a member its embedded fields promote.
+    pub(super) fn struct_member(&self, fields: &[Field], name: &str) -> Option<Member> {
+        let mut found = None;
+        let (mut local, mut outside) = (Vec::new(), Vec::new());
+        for f in fields {
+            if f.name == name {
+                if found.is_some() {
+                    return None; // twice: the code does not compile
+                }
+                found = Some(Member::Field {
+                    ty: f.ty.clone().map(|t| self.unalias(t)),
+                    embedded: f.embedded,
+                });
+            }
+            if f.embedded {
+                self.embed(f, &mut local, &mut outside);
+            }
+        }
+        found.or_else(|| self.search(local, outside, name))
+    }
+
+    /// Files an embedded field's type with the next depth's types of this package (`local`) or
+    /// of another (`outside`).
+    fn embed(&self, f: &Field, local: &mut Vec<String>, outside: &mut Vec<String>) {
+        match f.ty.clone().map(|t| self.unalias(t)) {
+            Some(TypeRef::Local(l)) => local.push(l),
+            Some(TypeRef::Qualified(q)) => outside.push(q),
+            _ => {}
+        }
+    }
+
+    /// The breadth-first search behind [`Package::member`], from one depth's local types and
+    /// types of other packages.
+    fn search(
+        &self,
+        mut level: Vec<String>,
+        mut outside: Vec<String>,
+        name: &str,
+    ) -> Option<Member> {
         let mut seen: HashSet<String> = HashSet::new();
         for _ in 0..MAX_DEPTH {
             let mut found: Vec<Member> = Vec::new();
@@ -443,11 +663,7 @@ impl Package {
                         });
                     }
                     if f.embedded {
-                        match f.ty.clone().map(|t| self.unalias(t)) {
-                            Some(TypeRef::Local(l)) => next_level.push(l),
-                            Some(TypeRef::Qualified(q)) => next_outside.push(q),
-                            _ => {}
-                        }
+                        self.embed(f, &mut next_level, &mut next_outside);
                     }
                 }
             }
@@ -456,6 +672,9 @@ impl Package {
                 0 => {}
                 _ => return None, // ambiguous: the code does not compile
             }
+            // a std type that does not have the member is out of the running (its members are
+            // known); another package's type may have it
+            outside.retain(|q| may_have(q, name));
             match outside.len() {
                 1 => return Some(Member::Promoted(outside.remove(0))),
                 0 => {}

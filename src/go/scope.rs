@@ -22,6 +22,8 @@ pub(super) struct Ctx<'t> {
     pub(super) top_funcs: std::cell::OnceCell<std::collections::HashSet<&'t str>>,
     /// The types it declares: each name's type node (the first declaration of a name).
     pub(super) top_types: std::cell::OnceCell<std::collections::HashMap<&'t str, Node<'t>>>,
+    /// The std packages it imports with `.`.
+    pub(super) dot_imports: std::cell::OnceCell<Vec<&'t str>>,
     /// The package the file belongs to, when known: what its other files declare.
     pub(super) pkg: Option<&'t Package>,
     /// Whether types are read from the standard library's API table (results of std functions
@@ -50,6 +52,7 @@ impl<'t> Ctx<'t> {
             top_vars: std::cell::OnceCell::new(),
             top_funcs: std::cell::OnceCell::new(),
             top_types: std::cell::OnceCell::new(),
+            dot_imports: std::cell::OnceCell::new(),
             pkg: None,
             std: true,
         }
@@ -142,7 +145,10 @@ impl<'t> Ctx<'t> {
         let mut found = None;
         self.for_each_import(|alias, path| {
             let canon = package_name_of_path(path);
-            let local = alias.unwrap_or(canon);
+            // an import without a name is known by its package clause, where it was read
+            let local = alias
+                .or_else(|| self.pkg.and_then(|p| p.dep(canon)).map(|d| d.name()))
+                .unwrap_or(canon);
             if local == name && found.is_none() {
                 found = Some(canon.to_string());
             }
@@ -153,7 +159,8 @@ impl<'t> Ctx<'t> {
         is_std_package(name).then(|| name.to_string())
     }
 
-    pub(super) fn for_each_import(&self, mut f: impl FnMut(Option<&str>, &str)) {
+    /// Every import spec: its alias (`_`, `.`, a name) and path.
+    fn for_each_spec(&self, mut f: impl FnMut(Option<&'t str>, &'t str)) {
         let mut c = self.root.walk();
         for decl in self.root.named_children(&mut c) {
             match decl.kind() {
@@ -183,13 +190,46 @@ impl<'t> Ctx<'t> {
                     continue;
                 };
                 let path = self.src(path).trim_matches(['"', '`']);
-                let alias = spec.child_by_field_name("name").map(|n| self.src(n));
-                match alias {
-                    Some("_") | Some(".") => {}
-                    other => f(other, path),
-                }
+                f(spec.child_by_field_name("name").map(|n| self.src(n)), path);
             }
         }
+    }
+
+    /// The std packages the file imports with `.` (`import . "net/http"`): their exported names
+    /// are the file's own.
+    pub(super) fn dot_imports(&self) -> &[&'t str] {
+        self.dot_imports.get_or_init(|| {
+            let mut out = Vec::new();
+            self.for_each_spec(|alias, path| {
+                if alias == Some(".") && crate::stdapi::is_package(path) {
+                    out.push(path);
+                }
+            });
+            out
+        })
+    }
+
+    /// The std member `name` of a dot-imported package, when the file and its package do not
+    /// declare that name themselves.
+    pub(super) fn dot_member(&self, name: &str) -> Option<crate::stdapi::Member> {
+        if self.dot_imports().is_empty()
+            || self.top_types().contains_key(name)
+            || self.declares_function(name)
+            || self.top_vars().contains_key(name)
+            || self.pkg.is_some_and(|p| p.declares(name))
+        {
+            return None;
+        }
+        self.dot_imports()
+            .iter()
+            .find_map(|path| crate::stdapi::member(path, name))
+    }
+
+    pub(super) fn for_each_import(&self, mut f: impl FnMut(Option<&str>, &str)) {
+        self.for_each_spec(|alias, path| match alias {
+            Some("_") | Some(".") => {}
+            other => f(other, path),
+        });
     }
 
     pub(super) fn declares_function(&self, name: &str) -> bool {
@@ -222,7 +262,7 @@ impl<'t> Ctx<'t> {
                 | "if_statement"
                 | "expression_switch_statement"
                 | "type_switch_statement"
-                    if node.kind() != "range_clause" && node.kind() != "for_clause" =>
+                    if node.kind() != "range_clause" && !self.in_own_value(node, pos) =>
                 {
                     self.decl_in_header(scope, name)
                 }
@@ -248,8 +288,12 @@ impl<'t> Ctx<'t> {
                 }
                 "function_declaration" | "method_declaration" | "func_literal" => {
                     let mut hit = None;
-                    for field in ["receiver", "parameters"] {
-                        if let Some(list) = scope.child_by_field_name(field) {
+                    // named results are variables of the body too
+                    for field in ["receiver", "parameters", "result"] {
+                        if let Some(list) = scope
+                            .child_by_field_name(field)
+                            .filter(|l| l.kind() == "parameter_list")
+                        {
                             hit = hit.or_else(|| self.decl_in_params(list, name));
                         }
                     }
@@ -357,7 +401,7 @@ impl<'t> Ctx<'t> {
         let mut last = None;
         let mut c = scope.walk();
         for stmt in scope.named_children(&mut c) {
-            if before.is_some_and(|b| stmt.start_byte() > b) {
+            if before.is_some_and(|b| stmt.start_byte() > b || self.in_own_value(stmt, b)) {
                 break;
             }
             self.declarations(stmt, |n, decl| {
@@ -369,26 +413,56 @@ impl<'t> Ctx<'t> {
         last
     }
 
+    /// Whether `pos` lies in a value that `stmt` (a declaration, or a `for` clause with one)
+    /// gives its variables: their scope starts after it, so `p, err := p(x)` calls the function
+    /// `p`, and `for i := n; i < 9;` sees `i` in the condition.
+    pub(super) fn in_own_value(&self, stmt: Node<'t>, pos: usize) -> bool {
+        let id = stmt.kind_id();
+        let inside = |n: Option<Node<'t>>| n.is_some_and(|n| n.byte_range().contains(&pos));
+        if id == kinds().short_var_declaration {
+            inside(stmt.child_by_field_name("right"))
+        } else if id == kinds().var_declaration {
+            if !stmt.byte_range().contains(&pos) {
+                return false;
+            }
+            let mut found = false;
+            self.declarations_specs(stmt, |spec| {
+                found |= inside(spec.child_by_field_name("value"));
+            });
+            found
+        } else if stmt.kind() == "for_clause" {
+            stmt.child_by_field_name("initializer")
+                .is_some_and(|i| self.in_own_value(i, pos))
+        } else {
+            false
+        }
+    }
+
+    /// Every var_spec of a var declaration.
+    fn declarations_specs(&self, decl: Node<'t>, mut f: impl FnMut(Node<'t>)) {
+        let mut c2 = decl.walk();
+        for ch in decl.named_children(&mut c2) {
+            match ch.kind() {
+                "var_spec" => f(ch),
+                "var_spec_list" => {
+                    let mut c3 = ch.walk();
+                    for spec in ch.named_children(&mut c3) {
+                        if spec.kind() == "var_spec" {
+                            f(spec);
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+
     /// Every variable `stmt` declares, in order, with the node that states its type: the
     /// type of its var_spec, or the value it is given.
     pub(super) fn declarations(&self, stmt: Node<'t>, mut f: impl FnMut(&'t str, Decl<'t>)) {
         let id = stmt.kind_id();
         if id == kinds().var_declaration {
-            let mut c2 = stmt.walk();
-            for ch in stmt.named_children(&mut c2) {
-                match ch.kind() {
-                    "var_spec" => self.var_spec_declarations(ch, &mut f),
-                    "var_spec_list" => {
-                        let mut c3 = ch.walk();
-                        for spec in ch.named_children(&mut c3) {
-                            if spec.kind() == "var_spec" {
-                                self.var_spec_declarations(spec, &mut f);
-                            }
-                        }
-                    }
-                    _ => {}
-                }
-            }
+            self.declarations_specs(stmt, |spec| self.var_spec_declarations(spec, &mut f));
         } else if id == kinds().short_var_declaration {
             let (Some(left), Some(right)) = (
                 stmt.child_by_field_name("left"),

@@ -40,7 +40,21 @@ pub fn symbol_in_package(
         let leaf = root.descendant_for_byte_range(o, o)?;
         Ctx::new(text, root, leaf).with_package(pkg).at(leaf)
     };
-    find(offset).or_else(|| if offset > 0 { find(offset - 1) } else { None })
+    let mut symbol = find(offset).or_else(|| if offset > 0 { find(offset - 1) } else { None })?;
+    if let Some(pkg) = pkg {
+        // notes name a package as its clause does (`dto "…/client_model/go"` is
+        // `io_prometheus_client`)
+        for (path_name, clause) in pkg.renamed_deps() {
+            for k in &mut symbol.keys {
+                if let Some(rest) = k.strip_prefix(path_name) {
+                    if rest.is_empty() || rest.starts_with('.') {
+                        *k = format!("{clause}{rest}");
+                    }
+                }
+            }
+        }
+    }
+    Some(symbol)
 }
 
 /// Every name a parsed source uses, in order of first use, without repeats: what the text
@@ -144,6 +158,74 @@ impl<'t> Ctx<'t> {
         })
     }
 
+    /// The symbol of member `member` of a value of type `owner`: `sync.WaitGroup.Add` for a
+    /// std type; for a type of this package or a struct written in place, a member promoted
+    /// from an embedded type of another package (`dc.Lock()`) or that embedded field
+    /// (`dc.Mutex`).
+    fn member_symbol(&self, owner: TypeRef, member: &str, range: Range<usize>) -> Option<Symbol> {
+        let keys = match owner {
+            // a type of an imported package read from its files may promote the member from
+            // a type it embeds
+            TypeRef::Qualified(q) => match self.member_of(&TypeRef::Qualified(q.clone()), member) {
+                Some(Member::Promoted(from)) => member_keys(&from, member, self.std),
+                Some(Member::Field {
+                    ty: Some(TypeRef::Qualified(from)),
+                    embedded: true,
+                }) => fallbacks(&from),
+                _ => member_keys(&q, member, self.std),
+            },
+            owner => match self.member_of(&owner, member)? {
+                Member::Promoted(q) => member_keys(&q, member, self.std),
+                Member::Field {
+                    ty: Some(TypeRef::Qualified(q)),
+                    embedded: true,
+                } => fallbacks(&q),
+                _ => return None,
+            },
+        };
+        Some(Symbol { keys, range })
+    }
+
+    /// The type of the composite literal whose key `node` is (`Host` in `url.URL{Host: h}`),
+    /// elided element types included (`[]url.URL{{Host: h}}`).
+    fn literal_key_owner(&self, node: Node<'t>) -> Option<TypeRef> {
+        let element = self
+            .parent(node)
+            .filter(|p| p.kind() == "literal_element")?;
+        let keyed = self
+            .parent(element)
+            .filter(|p| p.kind() == "keyed_element")?;
+        if keyed.child_by_field_name("key")?.id() != element.id() {
+            return None;
+        }
+        self.literal_type(self.parent(keyed)?, 0)
+    }
+
+    /// The type of a `literal_value`: its composite literal's, or the element type of the
+    /// literal it is an element of.
+    fn literal_type(&self, value: Node<'t>, depth: u8) -> Option<TypeRef> {
+        if value.kind() != "literal_value" || depth > 8 {
+            return None;
+        }
+        let parent = self.parent(value)?;
+        match parent.kind() {
+            "composite_literal" => self.type_of_type(parent.child_by_field_name("type")?),
+            "literal_element" => {
+                // an element, or a keyed element's value (a map's or an indexed array's)
+                let mut outer = self.parent(parent)?;
+                if outer.kind() == "keyed_element" {
+                    if outer.child_by_field_name("value")?.id() != parent.id() {
+                        return None;
+                    }
+                    outer = self.parent(outer)?;
+                }
+                let t = self.literal_type(outer, depth + 1)?;
+                self.container(t)?.index()
+            }
+            _ => None,
+        }
+    }
+
     pub(super) fn symbol_of_leaf(&self, node: Node<'t>) -> Option<Symbol> {
         let parent = self.parent(node)?;
         if self.in_comment_or_string(node) {
@@ -201,28 +283,10 @@ impl<'t> Ctx<'t> {
                     let operand = parent.child_by_field_name("operand")?;
                     let member = self.src(node);
                     if let Some(qualifier) = self.expr_key(operand) {
-                        return Some(Symbol {
-                            keys: member_keys(&qualifier, member, self.std),
-                            range,
-                        });
+                        return self.member_symbol(TypeRef::Qualified(qualifier), member, range);
                     }
-                    // a member of a type of this package, promoted from an embedded type of
-                    // another package (`dc.Lock()`), or that embedded field (`dc.Mutex`)
-                    let pkg = self.pkg?;
-                    let TypeRef::Local(owner) = self.type_of_expr(operand, 0)? else {
-                        return None;
-                    };
-                    return match pkg.member(&owner, member)? {
-                        Member::Promoted(q) => Some(Symbol {
-                            keys: member_keys(&q, member, self.std),
-                            range,
-                        }),
-                        Member::Field {
-                            ty: Some(TypeRef::Qualified(q)),
-                            embedded: true,
-                        } => one(q),
-                        _ => None,
-                    };
+                    let owner = self.type_of_expr(operand, 0)?;
+                    return self.member_symbol(owner, member, range);
                 }
                 None
             }
@@ -243,6 +307,15 @@ impl<'t> Ctx<'t> {
             }
             "identifier" => {
                 let name = self.src(node);
+                // a field's key in a composite literal: `url.URL{Host: h}`
+                if let Some(owner) = self.literal_key_owner(node) {
+                    if matches!(
+                        owner,
+                        TypeRef::Qualified(_) | TypeRef::Local(_) | TypeRef::Struct(_)
+                    ) {
+                        return self.member_symbol(owner, name, range);
+                    }
+                }
                 // a builtin call, not shadowed by the file
                 if is_builtin(name)
                     && parent.kind() == "call_expression"

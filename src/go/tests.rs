@@ -245,8 +245,21 @@ fn members_promoted_through_embedded_fields() {
         ),
         // a method declared on the outer type wins over the promoted one
         ("o.Un$0lock()", None),
-        // two types of other packages at the same depth: which one has it is not known here
-        ("two.Lo$0ck()", None),
+        // two std types at the same depth: the one the table says has it
+        ("two.Lo$0ck()", Some("sync.Mutex.Lock > sync.Mutex > sync")),
+        ("two.Re$0ad(nil)", Some("io.Reader.Read > io.Reader > io")),
+        // both have it: ambiguous, the code does not compile
+        (
+            "var l locks
+	l.Lo$0ck()",
+            None,
+        ),
+        // a type of a package not read: it may have it
+        (
+            "var w wrapped
+	w.Lo$0ck()",
+            None,
+        ),
         // a defined type does not take the methods of the type it is defined as
         ("var m myMutex\n\tm.Lo$0ck()", None),
         // an alias is the type itself
@@ -258,9 +271,11 @@ fn members_promoted_through_embedded_fields() {
         ("var a cycleA\n\ta.Lo$0ck()", None),
         ("var a loopA\n\ta.Lo$0ck()", None),
     ];
-    let types = "package srv\n\nimport (\n\t\"io\"\n\t\"sync\"\n)\n\n\
+    let types = "package srv\n\nimport (\n\t\"io\"\n\t\"sync\"\n\n\t\"example.com/kit\"\n)\n\n\
 type outer struct {\n\t*conn\n\tname string\n}\n\nfunc (o outer) Unlock() {}\n\n\
 type both struct {\n\tsync.Mutex\n\tio.Reader\n}\n\n\
+type locks struct {\n\tsync.Mutex\n\tsync.RWMutex\n}\n\n\
+type wrapped struct {\n\tsync.Mutex\n\tkit.Guard\n}\n\n\
 type myMutex sync.Mutex\n\ntype mutexAlias = sync.Mutex\n\n\
 type cycleA struct{ *cycleB }\n\ntype cycleB struct{ cycleA }\n\n\
 type loopA = loopB\n\ntype loopB = loopA\n";

@@ -85,6 +85,13 @@ struct Workspace {
     open: HashMap<String, OpenFile>,
     folders: HashMap<PathBuf, BTreeMap<PathBuf, DiskFile>>,
     published: HashMap<String, Arc<Package>>,
+    /// The imported packages read from their folders (not std), by folder; `None`: no Go
+    /// package there.
+    deps: HashMap<PathBuf, Option<Arc<Package>>>,
+    /// For each such folder, the folders of open files whose packages import it.
+    dep_users: HashMap<PathBuf, HashSet<PathBuf>>,
+    /// Folders of imported packages not watched yet.
+    new_dep_dirs: Vec<PathBuf>,
 }
 
 /// Copies an open Go document's text into the string given and returns its tree (`None` when
@@ -151,6 +158,9 @@ pub fn spawn(snapshot: Snapshot, jobs: Receiver<Job>, jobs_tx: Sender<Job>, fetc
                                 if let Some(d) = ws.file_changed(&p) {
                                     dirty.insert(Some(d));
                                 }
+                                // a file of an imported package: read it again, and the
+                                // packages that import it
+                                dirty.extend(ws.dep_changed(&p).into_iter().map(Some));
                             }
                         }
                         Job::Stop => return,
@@ -197,7 +207,9 @@ pub fn spawn(snapshot: Snapshot, jobs: Receiver<Job>, jobs_tx: Sender<Job>, fetc
                 }
                 if let Some(w) = &mut watch {
                     for d in &gone_dirs {
-                        w.remove(d);
+                        if !ws.dep_users.contains_key(d) {
+                            w.remove(d);
+                        }
                     }
                     for d in &new_dirs {
                         w.add(d);
@@ -208,6 +220,11 @@ pub fn spawn(snapshot: Snapshot, jobs: Receiver<Job>, jobs_tx: Sender<Job>, fetc
                 }
                 for dir in &dirty {
                     guarded(|| ws.rebuild(dir.as_deref(), &mut parser));
+                }
+                if let Some(w) = &mut watch {
+                    for d in ws.new_dep_dirs.drain(..) {
+                        w.add(&d);
+                    }
                 }
                 snapshot.set(Packages {
                     by_uri: ws.published.clone(),
@@ -253,6 +270,21 @@ fn read_clause(path: &Path) -> Option<DiskFile> {
 }
 
 impl Workspace {
+    /// A file changed in the folder of an imported package: that package is read again when
+    /// next wanted; the folders of the open files whose packages import it.
+    fn dep_changed(&mut self, path: &Path) -> Vec<PathBuf> {
+        let Some(dir) = path.parent() else {
+            return Vec::new();
+        };
+        if !load::is_go_file(path) || self.deps.remove(dir).is_none() {
+            return Vec::new();
+        }
+        self.dep_users
+            .get(dir)
+            .map(|u| u.iter().cloned().collect())
+            .unwrap_or_default()
+    }
+
     /// A file of a watched folder changed, appeared or went: its folder, when it is watched.
     fn file_changed(&mut self, path: &Path) -> Option<PathBuf> {
         if !load::is_go_file(path) {
@@ -311,7 +343,22 @@ impl Workspace {
                         .map(|(_, f)| &*f.decls)
                         .filter(|d| d.package() == *name),
                 );
-            built.insert(name, Arc::new(Package::new(decls)));
+            let decls: Vec<&FileDecls> = decls.collect();
+            let imports: Vec<&str> = decls
+                .iter()
+                .flat_map(|d| d.imports())
+                .map(String::as_str)
+                .collect();
+            let deps = load::read_deps(dir, imports, parser, &mut self.deps);
+            for (_, dep_dir, _) in &deps {
+                let users = self.dep_users.entry(dep_dir.clone()).or_default();
+                if users.is_empty() {
+                    self.new_dep_dirs.push(dep_dir.clone());
+                }
+                users.insert(dir.to_path_buf());
+            }
+            let pkg = Package::new(decls).with_deps(deps.into_iter().map(|(p, _, d)| (p, d)));
+            built.insert(name, Arc::new(pkg));
         }
         let updates: Vec<(String, Arc<Package>)> = open
             .iter()

@@ -90,11 +90,17 @@ fn read_message(r: &mut impl BufRead) -> Option<Value> {
 impl Client {
     /// Starts the server with a private cache folder (where built-in notes are written).
     pub fn start() -> Client {
+        Client::start_with_env(&[])
+    }
+
+    /// [`Client::start`] with more environment variables (`GOMODCACHE`, `GOPATH`, ...).
+    pub fn start_with_env(env: &[(&str, &std::ffi::OsStr)]) -> Client {
         let cache = tempfile_dir::TempDir::new("cache");
         let mut child = Command::new(bin())
             .arg("lsp")
             .env("XDG_CACHE_HOME", cache.path())
             .env("GONOTES_LOG", "warn")
+            .envs(env.iter().copied())
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
