@@ -119,8 +119,11 @@ fn topic(symbol: &go::Symbol) -> Option<String> {
 }
 
 /// The symbol a capture of `range` is about: the name at the cursor for an empty range; for a
-/// selection, the one topic every name in it shares, else the topic of the name the selection
-/// starts with; `None` when there is no clear one.
+/// selection, the one topic every name in it shares, else the topic of the first name in it
+/// that has one; `None` when there is no clear one. A package that qualifies a member also in
+/// the selection is no topic of its own (`rt.Gosched()` is about `runtime.Gosched`), and the
+/// blank identifier `_` files a selection only when it is the only topic there
+/// (`_ = strings.Repeat(s, n)` is about `strings.Repeat`).
 pub fn symbol_of(
     tree: &Tree,
     text: &str,
@@ -131,8 +134,8 @@ pub fn symbol_of(
         return go::symbol_in_package(tree, text, range.start, pkg).and_then(|s| topic(&s));
     }
     let root = tree.root_node();
+    // the distinct topics, in the order their names come
     let mut topics: Vec<String> = Vec::new();
-    let mut leading: Option<Option<String>> = None;
     let mut cursor = root.walk();
     let mut visit = true;
     loop {
@@ -142,9 +145,6 @@ pub fn symbol_of(
             let t = go::symbol_in_package(tree, text, node.start_byte(), pkg)
                 .filter(|s| s.range.start >= range.start && s.range.start < range.end)
                 .and_then(|s| topic(&s));
-            if leading.is_none() && node.kind() != "comment" {
-                leading = Some(t.clone());
-            }
             if let Some(t) = t {
                 if !topics.contains(&t) {
                     topics.push(t);
@@ -160,11 +160,7 @@ pub fn symbol_of(
         }
         loop {
             if !cursor.goto_parent() {
-                return match topics.len() {
-                    0 => None,
-                    1 => topics.pop(),
-                    _ => leading.flatten(),
-                };
+                return main_topic(topics);
             }
             if cursor.goto_next_sibling() {
                 visit = true;
@@ -172,6 +168,20 @@ pub fn symbol_of(
             }
         }
     }
+}
+
+/// Of a selection's topics (in order), the one it is filed under: see [`symbol_of`].
+fn main_topic(topics: Vec<String>) -> Option<String> {
+    let qualifies = |t: &str| {
+        topics
+            .iter()
+            .any(|u| u.len() > t.len() && u.starts_with(t) && u.as_bytes()[t.len()] == b'.')
+    };
+    let kept: Vec<&String> = topics.iter().filter(|t| !qualifies(t)).collect();
+    kept.iter()
+        .find(|t| t.as_str() != "_")
+        .or_else(|| kept.first())
+        .map(|t| (*t).clone())
 }
 
 /// The statement or declaration around byte `offset`: what a capture at a cursor takes.
@@ -549,6 +559,43 @@ mod tests {
         // nothing known
         let r = at("setup()")..at("setup()") + 7;
         assert_eq!(symbol_of(&tree, text, r, None), None);
+    }
+
+    #[test]
+    fn a_qualified_call_is_about_its_member_and_the_blank_identifier_comes_last() {
+        let text = "package main\n\nimport (\n\trt \"runtime\"\n\t\"strings\"\n)\n\nfunc main() {\n\trt.Gosched()\n\t_ = strings.Repeat(\"ab\", 3)\n\t_ = x\n}\n";
+        let tree = parse(text);
+        let line = |s: &str| {
+            let start = text.find(s).unwrap();
+            start..start + text[start..].find('\n').unwrap()
+        };
+        assert_eq!(
+            symbol_of(&tree, text, line("rt.Gosched"), None).as_deref(),
+            Some("runtime.Gosched")
+        );
+        assert_eq!(
+            symbol_of(&tree, text, line("_ = strings"), None).as_deref(),
+            Some("strings.Repeat")
+        );
+        // the package alone still files a selection of it alone
+        let r = text.find("rt.").unwrap()..text.find("rt.").unwrap() + 2;
+        assert_eq!(symbol_of(&tree, text, r, None).as_deref(), Some("runtime"));
+        assert_eq!(
+            main_topic(vec!["_".into()]).as_deref(),
+            Some("_"),
+            "the blank identifier alone"
+        );
+        assert_eq!(
+            main_topic(vec![
+                "_".into(),
+                "sync".into(),
+                "sync.Once".into(),
+                "defer".into()
+            ])
+            .as_deref(),
+            Some("sync.Once")
+        );
+        assert_eq!(main_topic(Vec::new()), None);
     }
 
     const NOTE: &str = "# sync\n\n## sync.Once\n\n只执行一次。\n\n```go\nvar once sync.Once\n```\n\n## sync.Mutex\n\n锁\n";

@@ -28,7 +28,9 @@
 --            (on 0.11+ it just calls vim.lsp.buf.hover()).
 --
 -- Extras: :GonotesStatus (last gonotes/status message), :GonotesNotes (notes for the
--- symbol under the cursor, from gonotes/notesAt, opened with vim.ui.select).
+-- symbol under the cursor, from gonotes/notesAt, opened with vim.ui.select), and
+-- :GonotesCapture [comment] (the code of a visual selection, :'<,'>GonotesCapture, or of
+-- the cursor line, into your notes through the server's `gonotes.capture`; see M.capture).
 
 local M = {}
 
@@ -45,6 +47,8 @@ M.defaults = {
   root_markers = { 'go.mod', '.git' },
   -- The configuration shape of docs/protocol.md; sent both as initializationOptions
   -- and as the `gonotes` section of the settings (workspace/configuration).
+  -- notes.inbox: the note captures go to when no section is about their Go name
+  -- (default: inbox.md in the first notes folder).
   notes = { paths = {}, builtin = true },
   definition = false,
   capabilities = nil,
@@ -94,6 +98,7 @@ function M.server_config()
     notes = {
       paths = config.notes.paths or {},
       builtin = config.notes.builtin ~= false,
+      inbox = config.notes.inbox, -- nil: the server's default
     },
     definition = config.definition == true,
   }
@@ -206,6 +211,171 @@ function M.notes_at()
   end
 end
 
+-- Capture ------------------------------------------------------------------------------
+
+-- The column of byte offset `byte` (at a character boundary) of `line` in `encoding`.
+local function lsp_col(line, byte, encoding)
+  byte = math.max(0, math.min(byte, #line))
+  if encoding == 'utf-8' then
+    return byte
+  end
+  local ok, u32, u16
+  if vim.fn.has('nvim-0.11') == 1 then
+    ok, u32 = pcall(vim.str_utfindex, line, encoding, byte, false)
+    u16 = u32
+  else
+    ok, u32, u16 = pcall(vim.str_utfindex, line, byte)
+  end
+  if not ok then
+    return byte
+  end
+  return encoding == 'utf-32' and u32 or u16
+end
+
+-- The byte just after the character that starts at byte `col` (0-based) of `line`.
+local function char_end(line, col)
+  if col >= #line then
+    return #line
+  end
+  local b = line:byte(col + 1)
+  local n = (b >= 0xF0 and 4) or (b >= 0xE0 and 3) or (b >= 0xC0 and 2) or 1
+  return math.min(#line, col + n)
+end
+
+--- The LSP range :GonotesCapture sends for lines `line1`..`line2` (1-based) of `bufnr`:
+--- whole lines, or, when `charwise` (the last visual selection was characterwise and
+--- covers exactly those lines), from the `'<` mark to the character under `'>`.
+function M.capture_range(bufnr, line1, line2, charwise, encoding)
+  local function text(l)
+    return vim.api.nvim_buf_get_lines(bufnr, l - 1, l, false)[1] or ''
+  end
+  local last = text(line2)
+  local range = {
+    start = { line = line1 - 1, character = 0 },
+    ['end'] = { line = line2 - 1, character = lsp_col(last, #last, encoding) },
+  }
+  if charwise then
+    local a = vim.api.nvim_buf_get_mark(bufnr, '<')
+    local b = vim.api.nvim_buf_get_mark(bufnr, '>')
+    if a[1] == line1 and b[1] == line2 then
+      local first = text(line1)
+      local stop = vim.o.selection == 'exclusive' and math.min(b[2], #last) or char_end(last, b[2])
+      range.start.character = lsp_col(first, a[2], encoding)
+      range['end'].character = lsp_col(last, stop, encoding)
+    end
+  end
+  return range
+end
+
+local function gonotes_clients()
+  local clients = vim.lsp.get_clients and vim.lsp.get_clients() or vim.lsp.get_active_clients()
+  return vim.tbl_filter(function(c)
+    return c.name == config.name
+  end, clients)
+end
+
+local function loaded_buf(fname)
+  local b = vim.fn.bufnr(fname)
+  if b > 0 and vim.api.nvim_buf_is_loaded(b) then
+    return b
+  end
+  return nil
+end
+
+--- :GonotesCapture [comment]: runs `gonotes.capture` { uri, range, comment? } for the
+--- command's range (`opts` as a user command gets it: line1, line2, range, args). The
+--- server picks the note and either writes it itself or sends the edit back
+--- (workspace/applyEdit; see apply_edit below). Refusals (no notes folder of your own,
+--- not a Go file, an empty line, ...) come from the server as a message; nothing is written.
+function M.capture(opts)
+  opts = opts or {}
+  local bufnr = vim.api.nvim_get_current_buf()
+  -- a buffer gonotes is not attached to (not Go) still goes to a running server, which
+  -- answers why it cannot be captured
+  local client = M.client(bufnr) or gonotes_clients()[1]
+  if not client then
+    notify('the server is not running; open a Go file first', vim.log.levels.WARN)
+    return
+  end
+  local cursor = vim.api.nvim_win_get_cursor(0)[1]
+  local line1, line2 = opts.line1 or cursor, opts.line2 or cursor
+  local charwise = opts.range == 2 and vim.fn.visualmode() == 'v'
+  local argument = {
+    uri = vim.uri_from_bufnr(bufnr),
+    range = M.capture_range(bufnr, line1, line2, charwise, client.offset_encoding or 'utf-16'),
+  }
+  local comment = vim.trim(((opts.args or ''):gsub('%s+', ' ')))
+  if comment ~= '' then
+    argument.comment = comment
+  end
+  local function on_result(err, result)
+    if err then
+      notify('capture failed: ' .. tostring(err.message or err), vim.log.levels.ERROR)
+      return
+    end
+    -- null: refused, and the server has said why; { uri, title }: the server wrote the
+    -- note; { uri }: the edit comes as workspace/applyEdit
+    if type(result) == 'table' and result.title and result.uri then
+      local b = loaded_buf(vim.uri_to_fname(result.uri))
+      if b and not vim.bo[b].modified then
+        pcall(vim.cmd, 'checktime ' .. b) -- show the written note in its buffer
+      end
+    end
+  end
+  local params = { command = 'gonotes.capture', arguments = { argument } }
+  if has_method_calls then
+    client:request('workspace/executeCommand', params, on_result, bufnr)
+  else
+    client.request('workspace/executeCommand', params, on_result, bufnr)
+  end
+end
+
+-- workspace/applyEdit (gonotes sends it for captures): Neovim's own handler applies the
+-- edit to the note's buffer; then a note that had no unsaved changes before is written,
+-- so the capture is on disk (where the server and your other tools read it) as when the
+-- server writes the note itself. A buffer with unsaved changes of yours is left to you.
+local function apply_edit(err, result, ctx, cfg)
+  local uris = {}
+  local edit = type(result) == 'table' and result.edit or nil
+  if type(edit) == 'table' then
+    for uri in pairs(edit.changes or {}) do
+      table.insert(uris, uri)
+    end
+    for _, change in ipairs(edit.documentChanges or {}) do
+      if change.textDocument then
+        table.insert(uris, change.textDocument.uri)
+      end
+    end
+  end
+  local was_modified = {}
+  for _, uri in ipairs(uris) do
+    local b = loaded_buf(vim.uri_to_fname(uri))
+    was_modified[uri] = b ~= nil and vim.bo[b].modified
+  end
+  local answer = vim.lsp.handlers['workspace/applyEdit'](err, result, ctx, cfg)
+  if type(answer) ~= 'table' or not answer.applied then
+    return answer
+  end
+  for _, uri in ipairs(uris) do
+    local fname = vim.uri_to_fname(uri)
+    local name = vim.fn.fnamemodify(fname, ':t')
+    local b = loaded_buf(fname)
+    if was_modified[uri] then
+      notify('added to ' .. name .. ' (not written: the buffer has other unsaved changes)')
+    elseif b then
+      local ok, e = pcall(vim.api.nvim_buf_call, b, function()
+        vim.cmd('silent update')
+      end)
+      if ok then
+        notify('added to ' .. name)
+      else
+        notify('added to ' .. name .. ', but writing it failed: ' .. tostring(e), vim.log.levels.ERROR)
+      end
+    end
+  end
+  return answer
+end
+
 local function on_status(_, result, ctx)
   if type(result) ~= 'table' then
     return
@@ -233,7 +403,7 @@ local function show_document(_, result, ctx)
 end
 
 local function client_config(root_dir)
-  local handlers = { ['gonotes/status'] = on_status }
+  local handlers = { ['gonotes/status'] = on_status, ['workspace/applyEdit'] = apply_edit }
   local capabilities = config.capabilities or vim.lsp.protocol.make_client_capabilities()
   if not vim.lsp.handlers['window/showDocument'] then
     handlers['window/showDocument'] = show_document
@@ -345,6 +515,11 @@ function M.setup(opts)
   end, { desc = 'last gonotes/status message' })
   vim.api.nvim_create_user_command('GonotesNotes', M.notes_at, {
     desc = 'notes for the symbol under the cursor',
+  })
+  vim.api.nvim_create_user_command('GonotesCapture', M.capture, {
+    range = true,
+    nargs = '*',
+    desc = "the selected lines (:'<,'>) or the cursor line into your notes, with an optional comment",
   })
 
   -- Buffers that already have a Go filetype when setup() runs (e.g. lazy loading).

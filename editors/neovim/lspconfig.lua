@@ -31,7 +31,7 @@ local M = {}
 local function server_config(opts)
   local notes = opts.notes or {}
   return {
-    notes = { paths = notes.paths or {}, builtin = notes.builtin ~= false },
+    notes = { paths = notes.paths or {}, builtin = notes.builtin ~= false, inbox = notes.inbox },
     definition = opts.definition == true,
   }
 end
@@ -50,7 +50,7 @@ local function show_document(_, result)
   return { success = ok }
 end
 
---- opts: { cmd, notes = { paths, builtin }, definition, on_attach, capabilities,
+--- opts: { cmd, notes = { paths, builtin, inbox }, definition, on_attach, capabilities,
 ---         root_markers, cmd_env }
 function M.setup(opts)
   opts = opts or {}

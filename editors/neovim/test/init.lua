@@ -24,8 +24,21 @@ end
 
 -- Headless Neovim writes messages to the terminal without a newline; keep them on
 -- their own lines so the report stays readable.
+local notices = {} -- every vim.notify message, in order
 vim.notify = function(msg, level)
+  table.insert(notices, tostring(msg))
   out('# notify: ' .. tostring(msg):gsub('\n', ' ') .. ' (level ' .. tostring(level) .. ')')
+end
+
+-- window/showMessage from the server: recorded, then shown by Neovim's own handler.
+local shown_messages = {}
+local show_message = vim.lsp.handlers['window/showMessage']
+vim.lsp.handlers['window/showMessage'] = function(err, result, ctx, cfg)
+  if type(result) == 'table' then
+    table.insert(shown_messages, { type = result.type, message = tostring(result.message) })
+    out('# showMessage (type ' .. tostring(result.type) .. '): ' .. tostring(result.message))
+  end
+  return show_message(err, result, ctx, cfg)
 end
 
 local function check(name, ok, detail)
@@ -107,6 +120,8 @@ local function hover_text(result)
   end
   return table.concat(gonotes._hover_lines(result), '\n')
 end
+
+local test_capture -- below: needs helpers defined after test_body
 
 local function test_body()
   local bufnr = vim.fn.bufnr(project .. '/main.go')
@@ -233,6 +248,190 @@ local function test_body()
       'now at ' .. vim.api.nvim_buf_get_name(0) .. ':' .. vim.api.nvim_win_get_cursor(0)[1]
         .. ': ' .. short(vim.api.nvim_get_current_line()))
     vim.api.nvim_set_current_buf(bufnr)
+  end
+
+  -- 9. capture
+  test_capture(bufnr, client)
+end
+
+-- Capture: :GonotesCapture on a visual line range, the cursor line and a characterwise
+-- selection; then the bad inputs (a blank line, a buffer that is not Go, no notes folder
+-- of one's own), each with the server's message and the notes unchanged.
+local CAPTURE_MS = 15000
+
+local function read_file(path)
+  local f = io.open(path, 'rb')
+  if not f then
+    return nil
+  end
+  local text = f:read('*a')
+  f:close()
+  return text
+end
+
+-- Every file below the project, with its bytes.
+local function snapshot()
+  local files = {}
+  for _, path in ipairs(vim.fn.glob(project .. '/**/*', true, true)) do
+    if vim.fn.isdirectory(path) == 0 then
+      files[path] = read_file(path)
+    end
+  end
+  return files
+end
+
+local function same_files(before, after)
+  for path, text in pairs(after) do
+    if before[path] == nil then
+      return false, path .. ' was created'
+    elseif before[path] ~= text then
+      return false, path .. ' changed'
+    end
+  end
+  for path in pairs(before) do
+    if after[path] == nil then
+      return false, path .. ' was deleted'
+    end
+  end
+  return true
+end
+
+-- Waits for a window/showMessage holding `needle`, sent after the first `from` ones.
+local function message_after(from, needle)
+  local found
+  vim.wait(CAPTURE_MS, function()
+    for i = from + 1, #shown_messages do
+      if shown_messages[i].message:find(needle, 1, true) then
+        found = shown_messages[i]
+        return true
+      end
+    end
+    return false
+  end, 50)
+  return found
+end
+
+-- Polls the hover on `needle` until it holds every string of `want`; returns ok, last text.
+local function hover_until(bufnr, client_id, needle, want)
+  local text = ''
+  local ok = vim.wait(CAPTURE_MS, function()
+    local response = request(bufnr, client_id, 'textDocument/hover', params_at(bufnr, needle))
+    text = response and hover_text(response.result) or ''
+    for _, w in ipairs(want) do
+      if not text:find(w, 1, true) then
+        return false
+      end
+    end
+    return true
+  end, 100)
+  return ok, text
+end
+
+local function line_of(bufnr, needle)
+  return position_of(bufnr, needle).line + 1
+end
+
+test_capture = function(bufnr, client)
+  local notes_file = project .. '/mynotes/fixture-notes.md'
+  local inbox = project .. '/mynotes/inbox.md'
+  vim.api.nvim_set_current_buf(bufnr)
+
+  -- 1. :'<,'>GonotesCapture on a linewise selection, with a comment: into the section that
+  --    answers strings.Repeat (the note exists: the edit comes as workspace/applyEdit,
+  --    gonotes.lua writes the buffer)
+  local repeat_line = line_of(bufnr, 'strings.Repeat')
+  vim.api.nvim_win_set_cursor(0, { repeat_line, 0 })
+  vim.cmd('normal! V\27')
+  local notices_before = #notices
+  vim.cmd("'<,'>GonotesCapture repeats   a string\tn times")
+  local note = ''
+  local landed = vim.wait(CAPTURE_MS, function()
+    note = read_file(notes_file) or ''
+    return note:find('```go\n_ = strings.Repeat("ab", 3)\n```', 1, true) ~= nil
+  end, 50)
+  check(":'<,'>GonotesCapture writes the selected line into the strings.Repeat section", landed,
+    'note is: ' .. short(note, 600))
+  check('the comment is written with it, as one line, with a link back to main.go',
+    note:find('repeats a string n times — [main.go:' .. repeat_line .. '](../main.go#L' .. repeat_line .. ')', 1, true) ~= nil,
+    'note is: ' .. short(note, 600))
+  local note_buf = vim.fn.bufnr(notes_file)
+  check('the note was edited in its buffer (workspace/applyEdit) and written',
+    note_buf > 0 and not vim.bo[note_buf].modified
+      and table.concat(vim.api.nvim_buf_get_lines(note_buf, 0, -1, false), '\n') .. '\n' == note,
+    'buffer ' .. note_buf .. (note_buf > 0 and (vim.bo[note_buf].modified and ' modified' or ' unmodified') or ''))
+  local said = false
+  for i = notices_before + 1, #notices do
+    said = said or notices[i]:find('added to fixture-notes.md', 1, true) ~= nil
+  end
+  check('the user is told: "added to fixture-notes.md"', said)
+  local ok, text = hover_until(bufnr, client.id, 'Repeat', { '_ = strings.Repeat("ab", 3)', 'GONOTES-FIXTURE-MARKER' })
+  check('the hover on strings.Repeat then shows the captured snippet', ok, 'hover was: ' .. short(text))
+
+  -- 2. :GonotesCapture on the cursor line, no comment: runtime.Gosched has no section in
+  --    mynotes, so it goes to mynotes/inbox.md (made by the server, which writes it itself)
+  local from = #shown_messages
+  vim.api.nvim_win_set_cursor(0, { line_of(bufnr, 'rt.Gosched()'), 0 })
+  vim.cmd('GonotesCapture')
+  local box = ''
+  landed = vim.wait(CAPTURE_MS, function()
+    box = read_file(inbox) or ''
+    return box:find('```go\nrt.Gosched()\n```', 1, true) ~= nil
+  end, 50)
+  check(':GonotesCapture on the cursor line writes it into mynotes/inbox.md under ## runtime.Gosched',
+    landed and box:find('## runtime.Gosched', 1, true) ~= nil, 'inbox.md is: ' .. short(box, 600))
+  local info = message_after(from, 'added to inbox.md')
+  check('the server says where it went: "added to inbox.md › runtime.Gosched"',
+    info ~= nil and info.message:find('runtime.Gosched', 1, true) ~= nil, short(vim.inspect(shown_messages)))
+  ok, text = hover_until(bufnr, client.id, 'Gosched', { 'rt.Gosched()', 'inbox.md' })
+  check('the hover on rt.Gosched then shows the captured snippet from inbox.md', ok, 'hover was: ' .. short(text))
+
+  -- 3. a characterwise selection: only the selected characters
+  local line = vim.api.nvim_buf_get_lines(bufnr, repeat_line - 1, repeat_line, false)[1]
+  local s = line:find('strings.Repeat', 1, true)
+  vim.api.nvim_win_set_cursor(0, { repeat_line, s - 1 })
+  vim.cmd('normal! vf)\27')
+  vim.cmd("'<,'>GonotesCapture")
+  landed = vim.wait(CAPTURE_MS, function()
+    note = read_file(notes_file) or ''
+    return note:find('```go\nstrings.Repeat("ab", 3)\n```', 1, true) ~= nil
+  end, 50)
+  check(":'<,'>GonotesCapture on a characterwise selection captures only the selected text", landed,
+    'note is: ' .. short(note, 800))
+
+  -- 4. bad input: a message, and no file changes
+  local function refused(name, needle, run)
+    local before = snapshot()
+    local at = #shown_messages
+    run()
+    local msg = message_after(at, needle)
+    local same, what = same_files(before, snapshot())
+    check(name, msg ~= nil and msg.type == 1 and same,
+      (msg == nil and ('no message with "' .. needle .. '"; got ' .. short(vim.inspect(shown_messages), 600)) or '')
+        .. (same and '' or (' ' .. tostring(what))))
+  end
+  vim.api.nvim_set_current_buf(bufnr)
+  refused(':GonotesCapture on a blank line: "nothing to capture", nothing written', 'nothing to capture', function()
+    vim.api.nvim_win_set_cursor(0, { 2, 0 })
+    vim.cmd('GonotesCapture a comment that must not land')
+  end)
+  refused(':GonotesCapture in a Markdown buffer: "not a Go file", nothing written', 'not a Go file', function()
+    vim.cmd('edit ' .. vim.fn.fnameescape(notes_file))
+    vim.cmd('GonotesCapture')
+  end)
+  vim.api.nvim_set_current_buf(bufnr)
+  -- the notes become the built-in ones only (notes.paths empty, no notes/ folder)
+  client.notify('workspace/didChangeConfiguration', { settings = { gonotes = { notes = { paths = {} } } } })
+  local builtin_only = vim.wait(READY_MS, function()
+    local st = gonotes.status[client.id]
+    return st ~= nil and st.state == 'ready' and st.notes == 1
+  end, 50)
+  if check('notes.paths emptied: the server is down to the built-in notes', builtin_only,
+      short(vim.inspect(gonotes.status[client.id]))) then
+    refused(':GonotesCapture with only the built-in notes: "no notes folder to write to", nothing written',
+      'no notes folder to write to', function()
+        vim.api.nvim_win_set_cursor(0, { line_of(bufnr, 'strings.Repeat'), 0 })
+        vim.cmd('GonotesCapture')
+      end)
   end
 end
 

@@ -1,6 +1,7 @@
 // End-to-end test of the packaged extension in a real VS Code (code-server from npm, driven by
 // Debian's Chromium through playwright-core). What it checks is what a person sees: the hover on
-// `Once`, the suggest widget after `sync.`, the Search Notes quick pick, the status bar.
+// `Once`, the suggest widget after `sync.`, the Search Notes quick pick, the status bar, and
+// "Add Selection to Notes" writing the selected code into a note that the next hover shows.
 //
 //   npm run package && e2e/setup-code-server.sh && npm run e2e
 //
@@ -39,6 +40,8 @@ func main() {
 }
 `;
 const GO_BLANK_LINE = 15; // 1-based: the empty line inside main, where the test types `sync.`
+const DEFER_LINE = 11; // `defer rt.Gosched()`
+const ONCE_DO_LINE = 12; // `once.Do(func() {`, two lines before the blank one
 
 // ---------------------------------------------------------------------------------------------
 // results
@@ -208,8 +211,10 @@ async function serverChecks(serverPath: string, workspace: string): Promise<void
         missing.push('codeActionProvider');
       }
       const commands = (caps.executeCommandProvider as { commands?: string[] } | undefined)?.commands ?? [];
-      if (!commands.includes('gonotes.openNote')) {
-        missing.push('executeCommandProvider.commands ["gonotes.openNote"]');
+      for (const command of ['gonotes.openNote', 'gonotes.capture']) {
+        if (!commands.includes(command)) {
+          missing.push(`executeCommandProvider.commands ["${command}"]`);
+        }
       }
       if (!caps.definitionProvider) {
         missing.push('definitionProvider');
@@ -344,6 +349,123 @@ async function openFile(p: Page, name: string): Promise<void> {
 
 async function activeTab(p: Page): Promise<string> {
   return (await textOf(p, '.editor-group-container.active .tab.active .label-name')).trim();
+}
+
+/** The gonotes output channel as VS Code has logged it so far (the LSP trace included). */
+function extensionLog(): string {
+  const logs = path.join(runDir, 'user', 'logs');
+  const found: string[] = [];
+  const walk = (d: string): void => {
+    for (const e of fs.existsSync(d) ? fs.readdirSync(d, { withFileTypes: true }) : []) {
+      const p = path.join(d, e.name);
+      if (e.isDirectory()) {
+        walk(p);
+      } else if (e.name === 'gonotes.log') {
+        found.push(p);
+      }
+    }
+  };
+  walk(logs);
+  return found.sort().map((f) => fs.readFileSync(f, 'utf8')).join('\n');
+}
+
+/** Every file below `dir` (but `.vscode/`) with its text: what a capture may change. */
+function filesOf(dir: string): Map<string, string> {
+  const files = new Map<string, string>();
+  const walk = (d: string): void => {
+    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+      const p = path.join(d, e.name);
+      if (e.isDirectory()) {
+        if (e.name !== '.vscode') {
+          walk(p);
+        }
+      } else {
+        files.set(path.relative(dir, p), fs.readFileSync(p, 'utf8'));
+      }
+    }
+  };
+  walk(dir);
+  return files;
+}
+
+function sameFiles(before: Map<string, string>, after: Map<string, string>): string | undefined {
+  for (const [f, text] of after) {
+    if (!before.has(f)) {
+      return `${f} was created`;
+    }
+    if (before.get(f) !== text) {
+      return `${f} changed`;
+    }
+  }
+  for (const f of before.keys()) {
+    if (!after.has(f)) {
+      return `${f} was deleted`;
+    }
+  }
+  return undefined;
+}
+
+/** main.go as on disk, in the active editor, with lines `first`..`last` (1-based) selected; `last` 0: the cursor on `first`, nothing selected. */
+async function selectLines(p: Page, first: number, last: number): Promise<void> {
+  await openFile(p, 'main.go');
+  // earlier checks typed into main.go: back to the file on disk, so that line numbers hold
+  await runCommand(p, 'File: Revert File');
+  await p.locator('.editor-group-container.active .monaco-editor .view-lines').first().click();
+  await p.keyboard.press('Control+G');
+  await p.locator('.quick-input-widget input.input').waitFor({ state: 'visible', timeout: 10000 });
+  await p.keyboard.type(String(first));
+  await p.keyboard.press('Enter');
+  await p.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: 10000 });
+  if (last === 0) {
+    await p.keyboard.press('End');
+    return;
+  }
+  for (let i = first; i <= last; i++) {
+    await p.keyboard.press('Shift+ArrowDown');
+  }
+  const status = p.locator('#status\\.editor\\.selection');
+  await until(`lines ${first}-${last} selected`, 5000, async () => ((await status.innerText()).includes('selected') ? true : undefined));
+}
+
+/** Runs "gonotes: Add Selection to Notes" and waits for its comment box. */
+async function openCaptureBox(p: Page): Promise<void> {
+  // from the command palette, as runCommand() but without its Escape, which would drop the selection
+  const title = 'gonotes: Add Selection to Notes';
+  await p.keyboard.press('F1');
+  const input = p.locator('.quick-input-widget input.input');
+  await input.waitFor({ state: 'visible', timeout: 10000 });
+  await input.fill(`>${title}`);
+  await p.locator('.quick-input-list .monaco-list-row.focused', { hasText: title }).waitFor({ state: 'visible', timeout: 10000 });
+  await p.keyboard.press('Enter');
+  await p.locator('.quick-input-widget .quick-input-title', { hasText: 'Add Selection to Notes' }).waitFor({ state: 'visible', timeout: 15000 });
+  await p.locator('.quick-input-widget input.input').waitFor({ state: 'visible', timeout: 5000 });
+}
+
+async function toast(p: Page, text: string, timeoutMs: number): Promise<string> {
+  const t = p.locator('.notifications-toasts .notification-toast', { hasText: text }).first();
+  await t.waitFor({ state: 'visible', timeout: timeoutMs });
+  return (await t.innerText()).replace(/\s+/g, ' ').trim();
+}
+
+async function clearToasts(p: Page): Promise<void> {
+  await runCommand(p, 'Notifications: Clear All Notifications');
+  await p.locator('.notifications-toasts .notification-toast').first().waitFor({ state: 'hidden', timeout: 5000 }).catch(() => undefined);
+}
+
+/** Hovers `needle` (from `from`, `len` characters) on the line `lineText` until a hover holding every `want` shows; returns its text. */
+async function hoverShowing(p: Page, lineText: string, needle: string, from: number, len: number, want: string[], timeoutMs: number): Promise<string> {
+  let text = '';
+  await until(`a hover with ${want.join(' and ')}`, timeoutMs, async () => {
+    const r = await rectOf(p, lineText, needle, from, len);
+    assert(r !== undefined, `the line \`${lineText}\` is not on screen`);
+    await p.mouse.move(5, 5);
+    await p.mouse.move(r.x + r.width / 2, r.y + r.height / 2, { steps: 3 });
+    const hover = p.locator('.monaco-hover:visible').first();
+    await hover.waitFor({ state: 'visible', timeout: 5000 });
+    text = (await hover.innerText()).replace(/\u00a0/g, ' ');
+    return want.every((w) => text.includes(w)) ? true : undefined;
+  });
+  return text;
 }
 
 async function vscodeChecks(vsix: string, workspace: string): Promise<void> {
@@ -568,7 +690,20 @@ async function vscodeChecks(vsix: string, workspace: string): Promise<void> {
       await pg.locator('.editor-group-container.active .view-lines', { hasText: 'sync.Once' }).waitFor({ state: 'visible', timeout: 10000 });
     }, [ready]);
 
-    await check('changing gonotes.notes.paths reaches the running server: "2 notes", the new note is found', async () => {
+    await check('"gonotes: Add Selection to Notes" with only the built-in notes: a message says how to set a notes folder, nothing is written', async () => {
+      const pg = p();
+      await selectLines(pg, ONCE_DO_LINE, ONCE_DO_LINE + 2);
+      const before = filesOf(workspace);
+      await openCaptureBox(pg);
+      await pg.keyboard.type('never written: no notes folder', { delay: 10 });
+      await pg.keyboard.press('Enter');
+      log(`  message: ${await toast(pg, 'no notes folder to write to', 15000)}`);
+      const changed = sameFiles(before, filesOf(workspace));
+      assert(changed === undefined, `the refused capture wrote: ${changed}`);
+      await clearToasts(pg);
+    }, [ready]);
+
+    const notesSet = await check('changing gonotes.notes.paths reaches the running server: "2 notes", the new note is found', async () => {
       const pg = p();
       await pg.keyboard.press('Escape');
       // the project's own settings change while VS Code runs (as after a `git pull`, or an edit)
@@ -587,6 +722,88 @@ async function vscodeChecks(vsix: string, workspace: string): Promise<void> {
       log(`  row: ${(await row.innerText()).replace(/\s+/g, ' ')}`);
       await pg.keyboard.press('Escape');
     }, [ready]);
+
+    const inbox = path.join(workspace, 'mynotes', 'inbox.md');
+    await check('"gonotes: Add Selection to Notes" from the context menu of a selection, comment box cancelled with Escape: nothing is written', async () => {
+      const pg = p();
+      await selectLines(pg, ONCE_DO_LINE, ONCE_DO_LINE + 2);
+      const before = filesOf(workspace);
+      const sent = (text: string) => text.split('\n').filter((l) => l.includes("Sending request 'workspace/executeCommand")).length;
+      const logBefore = extensionLog();
+      // right-click inside the selection (it stays), then the menu's item
+      const r = await rectOf(pg, 'rt.Gosched()', 'rt.Gosched', 0, 2);
+      assert(r !== undefined, 'the line `rt.Gosched()` is not on screen');
+      await pg.mouse.click(r.x + r.width / 2, r.y + r.height / 2, { button: 'right' });
+      const item = pg.locator('.context-view .monaco-menu .action-item', { hasText: 'Add Selection to Notes' }).first();
+      await item.waitFor({ state: 'visible', timeout: 10000 });
+      await pg.screenshot({ path: path.join(shots, 'capture-menu.png') });
+      await item.click();
+      await pg.locator('.quick-input-widget .quick-input-title', { hasText: 'Add Selection to Notes' }).waitFor({ state: 'visible', timeout: 15000 });
+      await pg.keyboard.type('cancelled: never written', { delay: 10 });
+      await pg.keyboard.press('Escape');
+      await pg.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: 5000 });
+      // the command has ended when it logs so
+      const logAfter = await until('"capture cancelled" in the gonotes log', 15000, () => {
+        const text = extensionLog();
+        return text.slice(logBefore.length).includes('capture cancelled') ? text : undefined;
+      });
+      assert(sent(logAfter) === sent(logBefore), 'a workspace/executeCommand went to the server');
+      const changed = sameFiles(before, filesOf(workspace));
+      assert(changed === undefined, `the cancelled capture wrote: ${changed}`);
+      assert(!fs.existsSync(inbox), `${inbox} exists`);
+      const toasts = await textOf(pg, '.notifications-toasts .notification-toast');
+      assert(!toasts.includes('added to'), `a toast says: ${toasts}`);
+    }, [notesSet]);
+
+    const COMMENT = 'runs the func once, however many goroutines call it';
+    const captured = await check('"gonotes: Add Selection to Notes" with a comment writes the code and the comment into mynotes/inbox.md', async () => {
+      const pg = p();
+      await selectLines(pg, ONCE_DO_LINE, ONCE_DO_LINE + 2);
+      await openCaptureBox(pg);
+      await pg.screenshot({ path: path.join(shots, 'capture-comment.png') });
+      await pg.keyboard.type(COMMENT, { delay: 10 });
+      await pg.keyboard.press('Enter');
+      const note = await until('mynotes/inbox.md with the snippet and the comment', 15000, () => {
+        const text = fs.existsSync(inbox) ? fs.readFileSync(inbox, 'utf8') : '';
+        return text.includes('once.Do(func() {') && text.includes(COMMENT) ? text : undefined;
+      });
+      log(`  inbox.md:\n${note.trimEnd().replace(/^/gm, '    | ')}`);
+      assert(note.includes('## sync.Once'), 'no heading ## sync.Once');
+      assert(note.includes('```go\nonce.Do(func() {\n\trt.Gosched()\n})\n```'), 'the snippet is not the three selected lines, de-indented, in a go fence');
+      assert(/\[main\.go:12-14\]\(\.\.\/main\.go#L12\)/.test(note), 'no link back to main.go:12-14');
+      log(`  message: ${await toast(pg, 'added to inbox.md', 10000)}`);
+    }, [notesSet]);
+
+    await check('after the capture, the hover on Once shows the captured snippet and comment', async () => {
+      const pg = p();
+      await pg.keyboard.press('Escape');
+      const text = await hoverShowing(pg, 'var once sync.Once', 'sync.Once', 5, 4, ['once.Do(func() {', COMMENT], 30000);
+      log(`  hover: ${text.replace(/\s+/g, ' ').slice(0, 160)}…`);
+      await pg.screenshot({ path: path.join(shots, 'capture.png') });
+      await pg.mouse.move(5, 5);
+      await clearToasts(pg);
+    }, [captured]);
+
+    await check('a capture into the existing inbox.md, no selection (the cursor line), no comment: the edit is applied and saved', async () => {
+      const pg = p();
+      await selectLines(pg, DEFER_LINE, 0);
+      const before = fs.readFileSync(inbox, 'utf8');
+      await openCaptureBox(pg);
+      await pg.keyboard.press('Enter');
+      const note = await until('mynotes/inbox.md with defer rt.Gosched()', 15000, () => {
+        const text = fs.readFileSync(inbox, 'utf8');
+        return text.includes('```go\ndefer rt.Gosched()\n```') ? text : undefined;
+      });
+      assert(note.startsWith(before.trimEnd()), 'the earlier capture is not kept as it was');
+      // the note existed: the server sent the edit to the editor, and the extension saved it
+      assert(extensionLog().includes("Received request 'workspace/applyEdit"), 'no workspace/applyEdit in the trace');
+      assert(note.includes('## defer'), 'no heading ## defer');
+      log(`  message: ${await toast(pg, 'gonotes: added to inbox.md', 10000)}`);
+      const text = await hoverShowing(pg, 'defer rt.Gosched()', 'defer', 0, 5, ['defer rt.Gosched()', 'inbox.md'], 30000);
+      log(`  hover on defer: ${text.replace(/\s+/g, ' ').slice(0, 120)}…`);
+      await pg.mouse.move(5, 5);
+      await clearToasts(pg);
+    }, [captured]);
   } finally {
     await browser?.close().catch(() => undefined);
   }

@@ -16,6 +16,7 @@ import {
   type ServerOptions,
   type TextDocumentPositionParams,
 } from 'vscode-languageclient/node';
+import { registerCapture } from './capture';
 import { notePick, symbolPick, type NoteLocation, type NotePick, type SymbolLike } from './picks';
 import { resolveServer } from './serverPath';
 import { serverSettings, type ServerSettings } from './settings';
@@ -345,6 +346,7 @@ export function activate(context: vscode.ExtensionContext): void {
     statusItem,
     vscode.commands.registerCommand('gonotes.searchNotes', searchNotes),
     vscode.commands.registerCommand('gonotes.openNoteForSymbol', openNoteForSymbol),
+    registerCapture(runningClient, log),
     vscode.commands.registerCommand('gonotes.restartServer', restart),
     vscode.commands.registerCommand('gonotes.showLog', () => log.show(true)),
     vscode.workspace.onDidChangeConfiguration((e) => {

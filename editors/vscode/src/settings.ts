@@ -1,10 +1,11 @@
 // The settings the server receives, in the one shape the contract (docs/protocol.md) uses for
 // initializationOptions, workspace/configuration and workspace/didChangeConfiguration:
-//   { "notes": { "paths": [...], "builtin": true }, "definition": false,
+//   { "notes": { "paths": [...], "builtin": true, "inbox": "" }, "definition": false,
 //     "aliases": { "word": "key" }, "maxNoteBytes": 8388608 }
 
 export interface ServerSettings {
-  notes: { paths: string[]; builtin: boolean };
+  /** `inbox`: the note captures go to; "" is the server's default (`inbox.md` in the first notes folder). */
+  notes: { paths: string[]; builtin: boolean; inbox: string };
   definition: boolean;
   aliases: Record<string, string>;
   maxNoteBytes: number;
@@ -16,6 +17,7 @@ const DEFAULT_MAX_NOTE_BYTES = 8 * 1024 * 1024;
 export function serverSettings(get: (key: string) => unknown): ServerSettings {
   const paths = get('notes.paths');
   const builtin = get('notes.builtin');
+  const inbox = get('notes.inbox');
   const definition = get('definition');
   const aliases = get('aliases');
   const maxNoteBytes = get('maxNoteBytes');
@@ -25,6 +27,8 @@ export function serverSettings(get: (key: string) => unknown): ServerSettings {
         ? paths.filter((p): p is string => typeof p === 'string' && p.trim().length > 0)
         : [],
       builtin: typeof builtin === 'boolean' ? builtin : true,
+      // always sent, "" included: the server merges what it gets, so a cleared setting must arrive
+      inbox: typeof inbox === 'string' ? inbox.trim() : '',
     },
     definition: typeof definition === 'boolean' ? definition : false,
     aliases:
