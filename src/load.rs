@@ -662,7 +662,10 @@ pub fn read_go_decls(path: &Path, parser: &mut tree_sitter::Parser) -> Option<go
 /// The package in folder `dir` as another package imports it: the exported declarations of its
 /// files (test files left out) with the package clause most of them have. `None` when it has
 /// no Go file.
-pub fn read_dep_package(dir: &Path, parser: &mut tree_sitter::Parser) -> Option<go::Package> {
+pub fn read_dep_package(
+    dir: &Path,
+    parser: &mut tree_sitter::Parser,
+) -> Option<(go::Package, Vec<String>)> {
     let mut files: Vec<go::FileDecls> = go_files(dir)
         .iter()
         .filter(|p| !p.to_string_lossy().ends_with("_test.go"))
@@ -680,8 +683,20 @@ pub fn read_dep_package(dir: &Path, parser: &mut tree_sitter::Parser) -> Option<
         .0
         .to_string();
     files.retain(|f| f.package() == name);
-    Some(go::Package::new(&files).exported())
+    let mut imports: Vec<String> = files.iter().flat_map(|f| f.imports()).cloned().collect();
+    imports.sort();
+    imports.dedup();
+    Some((go::Package::new(&files).exported(), imports))
 }
+
+/// The imported packages read so far, by folder: the package with the imports it was read
+/// with (how many levels down), or `None` where no Go package is.
+pub type DepCache = HashMap<PathBuf, Option<(Arc<go::Package>, u8)>>;
+
+/// How many levels of imports are read: the packages a file imports, and the ones those
+/// import (a method of an imported type may give a type of a package the file does not
+/// import: `s.Follow().Timer`).
+const DEP_LEVELS: u8 = 2;
 
 /// The packages `imports` (paths, as Go files of `dir` name them) that are read from their
 /// files: not the standard library's, found by [`crate::gomod::Finder`] (the module, its
@@ -691,8 +706,21 @@ pub fn read_deps<'a>(
     dir: &Path,
     imports: impl IntoIterator<Item = &'a str>,
     parser: &mut tree_sitter::Parser,
-    cache: &mut HashMap<PathBuf, Option<Arc<go::Package>>>,
+    cache: &mut DepCache,
 ) -> Vec<(String, PathBuf, Arc<go::Package>)> {
+    read_deps_levels(dir, imports, parser, cache, DEP_LEVELS)
+}
+
+fn read_deps_levels<'a>(
+    dir: &Path,
+    imports: impl IntoIterator<Item = &'a str>,
+    parser: &mut tree_sitter::Parser,
+    cache: &mut DepCache,
+    levels: u8,
+) -> Vec<(String, PathBuf, Arc<go::Package>)> {
+    if levels == 0 {
+        return Vec::new();
+    }
     let mut finder = None;
     let mut out = Vec::new();
     let mut seen = HashSet::new();
@@ -706,11 +734,24 @@ pub fn read_deps<'a>(
         let Some(dep_dir) = finder.dir_of(import) else {
             continue;
         };
-        let pkg = cache
-            .entry(dep_dir.clone())
-            .or_insert_with(|| read_dep_package(&dep_dir, parser).map(Arc::new));
+        let pkg = match cache.get(&dep_dir) {
+            // read with as many levels of its imports, or more
+            Some(None) => None,
+            Some(Some((p, l))) if *l >= levels => Some(p.clone()),
+            _ => {
+                // taken before its own imports are read: an import cycle ends here
+                cache.insert(dep_dir.clone(), None);
+                let read = read_dep_package(&dep_dir, parser).map(|(pkg, its)| {
+                    let its = its.iter().map(String::as_str);
+                    let deps = read_deps_levels(&dep_dir, its, parser, cache, levels - 1);
+                    Arc::new(pkg.with_deps(deps.into_iter().map(|(path, _, p)| (path, p))))
+                });
+                cache.insert(dep_dir.clone(), read.clone().map(|p| (p, levels)));
+                read
+            }
+        };
         if let Some(p) = pkg {
-            out.push((import.to_string(), dep_dir, p.clone()));
+            out.push((import.to_string(), dep_dir, p));
         }
     }
     out

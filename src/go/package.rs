@@ -437,9 +437,13 @@ impl Package {
         self
     }
 
-    /// The imported package the resolver names `name`, when read from its files.
+    /// The imported package the resolver names `name`, when read from its files: one this
+    /// package imports, or one of those imports.
     pub(super) fn dep(&self, name: &str) -> Option<&Package> {
-        self.deps.get(name).map(|p| &**p)
+        self.deps
+            .get(name)
+            .or_else(|| self.deps.values().find_map(|d| d.deps.get(name)))
+            .map(|p| &**p)
     }
 
     /// Each imported package whose clause names it differently from its import path

@@ -87,7 +87,7 @@ struct Workspace {
     published: HashMap<String, Arc<Package>>,
     /// The imported packages read from their folders (not std), by folder; `None`: no Go
     /// package there.
-    deps: HashMap<PathBuf, Option<Arc<Package>>>,
+    deps: load::DepCache,
     /// For each such folder, the folders of open files whose packages import it.
     dep_users: HashMap<PathBuf, HashSet<PathBuf>>,
     /// Folders of imported packages not watched yet.
