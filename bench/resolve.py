@@ -92,7 +92,7 @@ def main():
                     help='a corpus: the harness\'s TSV, with a label for its table')
     ap.add_argument('--per-class', type=int, default=4000,
                     help='sites sampled among those whose type has a note, and among the others')
-    ap.add_argument('--settle', type=float, default=5.0)
+    ap.add_argument('--settle', type=float, default=10.0)
     ap.add_argument('--failures', type=int, default=15)
     args = ap.parse_args()
     covered = covered_types()

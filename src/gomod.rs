@@ -1,8 +1,9 @@
 //! Where the files of an import path are, as the `go` command finds them, without running it:
 //! the module the importing folder belongs to (its `go.mod`: module path, `require`,
 //! `replace`), the workspace's `go.work`, the module's `vendor` folder, the module cache
-//! (`GOMODCACHE`, else `GOPATH/pkg/mod`, else `~/go/pkg/mod`), and GOPATH trees (`GOPATH/src`).
-//! Standard-library paths are not looked up here: the std table serves them.
+//! (`GOMODCACHE`, else `GOPATH/pkg/mod`, else `~/go/pkg/mod`), GOPATH trees (`GOPATH/src`), and
+//! for a standard-library package the compiled-in table does not have (one newer than it),
+//! `GOROOT/src` of the Go the user has (`GOROOT`, else what `go env GOROOT` reports).
 
 use std::path::{Path, PathBuf};
 
@@ -174,6 +175,7 @@ pub struct GoEnv {
     pub gopath: Vec<PathBuf>,
     /// `GOWORK`: `Some("off")` turns workspaces off; a path names the go.work.
     pub gowork: Option<String>,
+    pub goroot: Option<PathBuf>,
 }
 
 impl GoEnv {
@@ -193,8 +195,34 @@ impl GoEnv {
             gomodcache,
             gopath,
             gowork: non_empty("GOWORK").map(|v| v.to_string_lossy().into_owned()),
+            goroot: non_empty("GOROOT")
+                .map(PathBuf::from)
+                .or_else(go_env_goroot),
         }
     }
+}
+
+/// What `go env GOROOT` reports, asked once per process; `None` without a `go` command.
+fn go_env_goroot() -> Option<PathBuf> {
+    static GOROOT: std::sync::OnceLock<Option<PathBuf>> = std::sync::OnceLock::new();
+    GOROOT
+        .get_or_init(|| {
+            let out = std::process::Command::new("go")
+                .args(["env", "GOROOT"])
+                .stdin(std::process::Stdio::null())
+                .stderr(std::process::Stdio::null())
+                .output()
+                .ok()?;
+            let root = String::from_utf8(out.stdout).ok()?;
+            let root = root.trim();
+            (out.status.success() && !root.is_empty()).then(|| PathBuf::from(root))
+        })
+        .clone()
+}
+
+/// Whether an import path is the standard library's form: no dot in its first element.
+pub fn is_std_path(import: &str) -> bool {
+    !import.split('/').next().unwrap_or("").contains('.')
 }
 
 /// Finds the folder of import paths for the Go files of one folder.
@@ -239,9 +267,13 @@ impl Finder {
         }
     }
 
-    /// The folder holding the package `import` (not a std path), when it is on disk.
+    /// The folder holding the package `import`, when it is on disk.
     pub fn dir_of(&self, import: &str) -> Option<PathBuf> {
         let existing = |p: PathBuf| p.is_dir().then_some(p);
+        if is_std_path(import) {
+            let goroot = self.env.goroot.as_ref()?;
+            return existing(join(&goroot.join("src"), &format!("/{import}")));
+        }
         // a package of the module itself, or of a module of the workspace
         for m in &self.modules {
             if let Some(rest) = within(import, &m.file.module).filter(|_| !m.file.module.is_empty())
@@ -348,6 +380,12 @@ mod tests {
             "github.com/!burnt!sushi/toml"
         );
         assert_eq!(escape("v1.0.0-RC1"), "v1.0.0-!r!c1");
+    }
+
+    #[test]
+    fn std_paths_have_no_dot_first() {
+        assert!(is_std_path("net/http") && is_std_path("iter"));
+        assert!(!is_std_path("example.com/app") && !is_std_path("golang.org/x/sync/errgroup"));
     }
 
     #[test]

@@ -40,7 +40,10 @@ fn server(notes: &Path) -> Client {
     // the module cache of the fixtures, and no GOPATH tree of the machine's
     let cache = fixtures().join("module_cache").join("gomodcache");
     let no_gopath = std::env::temp_dir().join("gonotes-no-gopath");
+    // a GOROOT whose std has a package newer than the compiled-in table
+    let goroot = fixtures().join("goroot");
     let mut c = Client::start_with_env(&[
+        ("GOROOT", goroot.as_os_str()),
         ("GOMODCACHE", cache.as_os_str()),
         ("GOPATH", no_gopath.as_os_str()),
         ("GOFLAGS", std::ffi::OsStr::new("")),
