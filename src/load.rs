@@ -725,7 +725,11 @@ fn read_deps_levels<'a>(
     let mut out = Vec::new();
     let mut seen = HashSet::new();
     for import in imports {
-        if !seen.insert(import) || import == "C" || crate::stdapi::is_package(import) {
+        // the table has the std API; the std's own internal packages and `unsafe` hold nothing
+        // a note is about (and only the std imports them)
+        let std_only = crate::gomod::is_std_path(import)
+            && (import == "unsafe" || import.split('/').any(|e| e == "internal" || e == "vendor"));
+        if !seen.insert(import) || import == "C" || std_only || crate::stdapi::is_package(import) {
             continue;
         }
         let finder = finder.get_or_insert_with(|| {
