@@ -267,6 +267,15 @@ impl Finder {
         }
     }
 
+    /// Whether the folder is Go's own source tree (the modules `std` and `cmd` of GOROOT/src):
+    /// its imports are the standard library's, which the compiled-in table describes, and
+    /// what it vendors.
+    pub fn in_goroot(&self) -> bool {
+        self.modules
+            .first()
+            .is_some_and(|m| m.file.module == "std" || m.file.module == "cmd")
+    }
+
     /// The folder holding the package `import`, when it is on disk.
     pub fn dir_of(&self, import: &str) -> Option<PathBuf> {
         let existing = |p: PathBuf| p.is_dir().then_some(p);

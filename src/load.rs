@@ -735,6 +735,11 @@ fn read_deps_levels<'a>(
         let finder = finder.get_or_insert_with(|| {
             crate::gomod::Finder::for_dir(dir, &crate::gomod::GoEnv::from_env())
         });
+        if finder.in_goroot() {
+            // Go's own sources: the table has their std imports; what the std vendors
+            // (golang.org/x/net, x/text's large tables) is not worth reading for a hover
+            break;
+        }
         let Some(dep_dir) = finder.dir_of(import) else {
             continue;
         };
