@@ -185,7 +185,17 @@ pub fn resolve<'i>(
     }
     for (i, key) in keys.iter().enumerate() {
         let hits = index.hits(key);
-        let snippets = hits.iter().filter(|h| h.source == Source::Snippet).count();
+        // how many notes use the name in their code: a name many sections of one note use
+        // is that note's subject (`regexp.Compile` in each section of a note on regexps), a
+        // name used across many notes is everyday code (`fmt.Println`)
+        let mut notes_using: Vec<u32> = hits
+            .iter()
+            .filter(|h| h.source == Source::Snippet)
+            .map(|h| h.at().note)
+            .collect();
+        notes_using.sort_unstable();
+        notes_using.dedup();
+        let snippets = notes_using.len();
         let weak: Vec<&Hit> = hits
             .iter()
             .filter(|h| match h.source {

@@ -1390,8 +1390,10 @@ fn heading_keys(
     // its everyday words
     let go_context =
         words(text).any(|(w, _)| w.eq_ignore_ascii_case("go") || w.eq_ignore_ascii_case("golang"));
-    for (w, _) in words(text) {
-        let in_code = code.iter().any(|c| words(c).any(|(x, _)| x == w));
+    for (w, end) in words(text) {
+        // a builtin called (`delete(m, k) 不会缩容`) is written as Go writes it
+        let call = go::is_builtin(w) && text.as_bytes().get(end) == Some(&b'(');
+        let in_code = call || code.iter().any(|c| words(c).any(|(x, _)| x == w));
         if let Some(name) = heading_word(w, in_code, go_context, ev, context) {
             // ASCII words: bytes are characters
             let purity = percent(w.bytes().filter(|c| *c != b'.').count() as f32 / len);

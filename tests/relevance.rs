@@ -84,6 +84,27 @@ fn everyday_words_need_code() {
         "## select for update\n\n`select * from t for update`\n",
     )];
     check(&sql, "func f() { sel$0ect {} }", "-");
+    // a builtin called in the heading is code, as Go writes it
+    let call = [(
+        "maps.md",
+        "## 5) delete(m, key) does not shrink
+
+The buckets stay allocated.
+",
+    )];
+    check(
+        &call,
+        "func f(m map[int]int) { del$0ete(m, 1) }",
+        "delete @ delete(m, key) does not shrink",
+    );
+    let prose = [(
+        "files.md",
+        "## Delete old files
+
+Clean the folder up.
+",
+    )];
+    check(&prose, "func f(m map[int]int) { del$0ete(m, 1) }", "-");
 }
 
 #[test]
@@ -316,4 +337,28 @@ fn builtins_in_notes_about_their_operands() {
         "## Handlers\n\nA handler can grow a buffer with append(b, x) too.\n\n```go\nhttp.HandleFunc(\"/\", h)\n```\n",
     )];
     check(&http, "func f() { _ = appe$0nd([]int{}, 1) }", "-");
+}
+
+#[test]
+fn a_name_the_code_of_one_note_keeps_using() {
+    // every section of a note about `time` uses time.NewTimer: the first one answers
+    let sections: String = ["Basics", "Second look", "Third look", "Fourth look"]
+        .iter()
+        .map(|h| format!("## {h}\n\nSee below.\n\n```go\nt := time.NewTimer(d)\n```\n\n"))
+        .collect();
+    let one_note = [("time.md", sections.as_str())];
+    check(
+        &one_note,
+        "func f() { time.NewT$0imer(1) }",
+        "time.NewTimer @ Basics",
+    );
+    // used in the code of four notes: everyday code, no card
+    let snippet = "## Print\n\nSee below.\n\n```go\nfmt.Println(x)\n```\n";
+    let many = [
+        ("fmt.md", snippet),
+        ("a.md", snippet),
+        ("b.md", snippet),
+        ("c.md", snippet),
+    ];
+    check(&many, "func f() { fmt.Print$0ln(1) }", "-");
 }
