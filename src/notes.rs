@@ -942,6 +942,7 @@ fn heading_and_title_keys(
             }
         }
         bare_members(&sections[i].excerpt, &context, &mut keys);
+        snippet_members(&sections[i].snippets, &context, &mut keys);
         sections[i].keys = keys;
         if i == 1 && opening {
             for k in &sections[1].keys {
@@ -1169,6 +1170,70 @@ fn heading_word(
         }
     }
     member_word(word, ev, context)
+}
+
+/// Methods of the standard types a section is about, called in its Go code on a value
+/// (`t1.Before(t2)` in a section of a note about `time`: `time.Time.Before`, the one type of
+/// `time` with that method): snippet keys, as the section's code shows the member.
+fn snippet_members(snippets: &[Snippet], about: &[Arc<str>], keys: &mut Vec<Key>) {
+    let quals: Vec<(&str, Option<&str>)> = about
+        .iter()
+        .filter(|c| !c.contains(' '))
+        .filter_map(|c| {
+            let mut parts = c.split('.');
+            let pkg = parts.next()?;
+            let ty = parts.next();
+            (parts.next().is_none() && is_std_package(pkg)).then_some((pkg, ty))
+        })
+        .collect();
+    if quals.is_empty() {
+        return;
+    }
+    let ident = |c: u8| c.is_ascii_alphanumeric() || c == b'_';
+    for code in snippets
+        .iter()
+        .filter(|s| s.is_go())
+        .map(|s| s.code.as_str())
+    {
+        let b = code.as_bytes();
+        let mut i = 0;
+        while let Some(dot) = code[i..].find('.').map(|d| d + i) {
+            i = dot + 1;
+            if !b.get(dot + 1).is_some_and(u8::is_ascii_uppercase) {
+                continue;
+            }
+            // the value before the dot: an identifier, a call's or index's close
+            let mut s = dot;
+            while s > 0 && ident(b[s - 1]) {
+                s -= 1;
+            }
+            let before = &code[s..dot];
+            let value = matches!(b.get(dot.wrapping_sub(1)), Some(b')' | b']'))
+                || (!before.is_empty()
+                    && !is_std_package(before)
+                    && !before.starts_with(|c: char| c.is_ascii_uppercase()));
+            let mut e = dot + 1;
+            while e < b.len() && ident(b[e]) {
+                e += 1;
+            }
+            if !value || b.get(e) != Some(&b'(') {
+                continue;
+            }
+            let w = &code[dot + 1..e];
+            let found = quals.iter().find_map(|&(pkg, ty)| match ty {
+                Some(ty) => stdapi::type_member(pkg, ty, w)
+                    .is_some()
+                    .then(|| format!("{pkg}.{ty}.{w}")),
+                None => match stdapi::types_with_member(pkg, w).as_slice() {
+                    [one] => Some(format!("{pkg}.{}.{w}", one.name)),
+                    _ => None,
+                },
+            });
+            if let Some(name) = found {
+                push_key(keys, Key::new(intern(&name), Source::Snippet, 0, None));
+            }
+        }
+    }
 }
 
 /// Members of the standard packages and types a section is about, written bare in its prose

@@ -362,3 +362,24 @@ fn a_name_the_code_of_one_note_keeps_using() {
     ];
     check(&many, "func f() { fmt.Print$0ln(1) }", "-");
 }
+
+#[test]
+fn methods_called_in_the_code_of_a_note_about_their_package() {
+    // `t1.Before(t2)` in a note about `time`: time.Time.Before, the one type of `time` with it
+    let notes = [(
+        "time.md",
+        "## Now\n\nThe clock.\n\n```go\nt := time.Now()\n```\n\n\
+         ## Comparisons\n\nWhich comes first.\n\n```go\nif t1.Before(t2) {\n}\n```\n",
+    )];
+    check(
+        &notes,
+        "func f(t time.Time) { t.Bef$0ore(t) }",
+        "time.Time.Before @ Comparisons",
+    );
+    // `mu.Lock()` in a note about `sync`: Mutex or RWMutex, the code does not say
+    let locks = [(
+        "sync.md",
+        "## Locking\n\nTake it.\n\n```go\nmu.Lock()\nsync.OnceFunc(f)\n```\n",
+    )];
+    check(&locks, "func f(mu *sync.Mutex) { mu.Lo$0ck() }", "-");
+}
