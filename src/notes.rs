@@ -1172,11 +1172,10 @@ fn heading_word(
     member_word(word, ev, context)
 }
 
-/// Methods of the standard types a section is about, called in its Go code on a value
-/// (`t1.Before(t2)` in a section of a note about `time`: `time.Time.Before`, the one type of
-/// `time` with that method): snippet keys, as the section's code shows the member.
-fn snippet_members(snippets: &[Snippet], about: &[Arc<str>], keys: &mut Vec<Key>) {
-    let quals: Vec<(&str, Option<&str>)> = about
+/// The std packages and types among the names a section is about: (`time`, None),
+/// (`sync`, Some(`Mutex`)).
+fn std_quals(about: &[Arc<str>]) -> Vec<(&str, Option<&str>)> {
+    about
         .iter()
         .filter(|c| !c.contains(' '))
         .filter_map(|c| {
@@ -1185,7 +1184,14 @@ fn snippet_members(snippets: &[Snippet], about: &[Arc<str>], keys: &mut Vec<Key>
             let ty = parts.next();
             (parts.next().is_none() && is_std_package(pkg)).then_some((pkg, ty))
         })
-        .collect();
+        .collect()
+}
+
+/// Methods of the standard types a section is about, called in its Go code on a value
+/// (`t1.Before(t2)` in a section of a note about `time`: `time.Time.Before`, the one type of
+/// `time` with that method): snippet keys, as the section's code shows the member.
+fn snippet_members(snippets: &[Snippet], about: &[Arc<str>], keys: &mut Vec<Key>) {
+    let quals = std_quals(about);
     if quals.is_empty() {
         return;
     }
@@ -1240,16 +1246,7 @@ fn snippet_members(snippets: &[Snippet], about: &[Arc<str>], keys: &mut Vec<Key>
 /// (`WithCancel` in a note about `context`, `Broadcast` under `sync.Cond`): mentions, or prose
 /// keys where a line starts with them.
 fn bare_members(excerpt: &str, about: &[Arc<str>], keys: &mut Vec<Key>) {
-    let quals: Vec<(&str, Option<&str>)> = about
-        .iter()
-        .filter(|c| !c.contains(' '))
-        .filter_map(|c| {
-            let mut parts = c.split('.');
-            let pkg = parts.next()?;
-            let ty = parts.next();
-            (parts.next().is_none() && is_std_package(pkg)).then_some((pkg, ty))
-        })
-        .collect();
+    let quals = std_quals(about);
     if quals.is_empty() {
         return;
     }
