@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use common::{Client, cursor};
+use gonotes::lsp::ext::{NoteAt, TITLE_DASH};
 use serde_json::{Value, json};
 
 fn fixtures() -> PathBuf {
@@ -458,9 +459,14 @@ fn open_note_action_definition_and_notes_at() {
             .ends_with("go-study-notes.md")
     );
     assert_eq!(shown["params"]["selection"]["start"]["line"], 411);
-    let notes = c.request("gonotes/notesAt", at.clone());
-    assert_eq!(notes[0]["range"]["start"]["line"], 411);
-    assert!(notes[0]["title"].as_str().unwrap().ends_with("sync.Once"));
+    let notes: Vec<NoteAt> =
+        serde_json::from_value(c.request("gonotes/notesAt", at.clone())).expect("NoteAt[]");
+    assert_eq!(notes[0].range.start.line, 411);
+    // the name the note answers for, the dash, then where: an editor splits it there
+    assert_eq!(
+        notes[0].title,
+        format!("sync.Once{TITLE_DASH}go-study-notes.md › Go rountine › Sync › sync.Once")
+    );
     // with definition on
     c.notify(
         "workspace/didChangeConfiguration",

@@ -6,6 +6,7 @@
 
 mod config;
 pub mod documents;
+pub mod ext;
 pub mod frames;
 mod handlers;
 mod indexer;
@@ -301,7 +302,7 @@ impl LanguageServer for Backend {
                 code_action_provider: Some(CodeActionProviderCapability::Simple(true)),
                 definition_provider: Some(OneOf::Left(true)),
                 execute_command_provider: Some(ExecuteCommandOptions {
-                    commands: vec![handlers::OPEN_NOTE.into(), handlers::CAPTURE.into()],
+                    commands: vec![ext::OPEN_NOTE.into(), ext::CAPTURE.into()],
                     ..Default::default()
                 }),
                 ..Default::default()
@@ -470,7 +471,7 @@ impl LanguageServer for Backend {
     }
 
     async fn execute_command(&self, p: ExecuteCommandParams) -> Result<Option<LSPAny>> {
-        if p.command == handlers::CAPTURE {
+        if p.command == ext::CAPTURE {
             return self.capture(&p);
         }
         let params = guard("executeCommand", || handlers::open_note_params(&p))?;
@@ -520,8 +521,11 @@ impl Backend {
                         // in hovers without waiting for the watcher
                         self.send(Job::Changed(vec![read.path.clone()]));
                         self.show(MessageType::INFO, format!("gonotes: added to {title}"));
-                        let uri = crate::load::path_to_uri(&read.path);
-                        Ok(Some(serde_json::json!({ "uri": uri, "title": title })))
+                        let result = ext::CaptureResult {
+                            uri: crate::load::path_to_uri(&read.path),
+                            title: Some(title),
+                        };
+                        Ok(serde_json::to_value(result).ok())
                     }
                     Err(message) => {
                         log::warn(&format!("capture not written: {message}"));
@@ -531,11 +535,14 @@ impl Backend {
                 }
             }
             Ok(handlers::capture::Plan::Apply { edit, title }) => {
-                let uri = edit
+                let result = edit
                     .changes
                     .as_ref()
                     .and_then(|c| c.keys().next())
-                    .map(|u| u.as_str().to_string());
+                    .map(|u| ext::CaptureResult {
+                        uri: u.as_str().to_string(),
+                        title: None,
+                    });
                 // asked from a task of its own: the answer may sit behind queued messages
                 let client = self.client.clone();
                 tokio::spawn(async move {
@@ -556,7 +563,7 @@ impl Backend {
                             .await;
                     }
                 });
-                Ok(Some(serde_json::json!({ "uri": uri })))
+                Ok(result.and_then(|r| serde_json::to_value(r).ok()))
             }
         }
     }
@@ -586,19 +593,11 @@ impl Backend {
     }
 
     /// `gonotes/notesAt`: the note locations for the symbol at a position, best first.
-    async fn notes_at(&self, p: TextDocumentPositionParams) -> Result<Vec<handlers::NoteAt>> {
+    async fn notes_at(&self, p: TextDocumentPositionParams) -> Result<Vec<ext::NoteAt>> {
         guard("gonotes/notesAt", || {
             Ok(handlers::notes_at(&self.lock(), &self.snapshot.get(), &p))
         })
     }
-}
-
-/// Status notification to the client.
-pub enum StatusNotification {}
-
-impl notification::Notification for StatusNotification {
-    type Params = Value;
-    const METHOD: &'static str = "gonotes/status";
 }
 
 /// Runs the server on stdio until `exit`; the exit status is 0 after a `shutdown`, 1 otherwise.
@@ -687,7 +686,10 @@ where
             can_apply: AtomicBool::new(false),
         }
     })
-    .custom_method("gonotes/notesAt", Backend::notes_at)
+    .custom_method(
+        <ext::NotesAt as request::Request>::METHOD,
+        Backend::notes_at,
+    )
     .custom_method(frames::INVALID, Backend::invalid_message)
     .custom_method("$/setTrace", Backend::set_trace)
     .finish();

@@ -12,6 +12,7 @@ import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { TITLE_DASH, type NoteAt } from '../src/lsp_ext';
 import { LspProcess } from './lsp';
 
 const root = path.resolve(__dirname, '..', '..'); // .out/e2e → editors/vscode
@@ -265,13 +266,15 @@ async function serverChecks(serverPath: string, workspace: string): Promise<void
       assert(text.includes('互斥锁'), `workspace/symbol: ${text.slice(0, 300)}`);
     }, [initOk]);
 
-    await check('lsp: gonotes/notesAt on Once gives a note with a file URI', async () => {
-      const res = await lsp.request<{ title: string; uri: string; range: unknown }[] | null>('gonotes/notesAt', {
+    await check('lsp: gonotes/notesAt on Once gives a note with a file URI, titled `sync.Once — …`', async () => {
+      const res = await lsp.request<NoteAt[] | null>('gonotes/notesAt', {
         textDocument: { uri: goUri },
         position: offsetOf(GO_FILE, 'sync.Once', 6),
       });
       assert(Array.isArray(res) && res.length > 0, `notesAt: ${JSON.stringify(res)}`);
       assert(res[0].uri.startsWith('file://') && typeof res[0].title === 'string' && res[0].range !== undefined, `notesAt[0]: ${JSON.stringify(res[0])}`);
+      // the name, the dash, then where: the quick pick shows them as label and description
+      assert(res[0].title.startsWith(`sync.Once${TITLE_DASH}go-study-notes.md › `), `notesAt[0].title: ${res[0].title}`);
       const file = decodeURIComponent(new URL(res[0].uri).pathname);
       assert(fs.existsSync(file), `notesAt URI names no file: ${file}`);
     }, [initOk]);

@@ -1,16 +1,12 @@
 // "gonotes: Add Selection to Notes": the argument of the server's `gonotes.capture` command
 // and how its answer is read (docs/protocol.md, *Capture*). Pure: no VS Code here.
-import type { Rng } from './picks';
+import { CAPTURE, type CaptureArgs, type Range as Rng } from './lsp_ext';
 
 /** The server command the editor command runs through `workspace/executeCommand`. */
-export const CAPTURE_COMMAND = 'gonotes.capture';
+export const CAPTURE_COMMAND = CAPTURE;
 
-/** The one argument of `gonotes.capture`. */
-export interface CaptureArgument {
-  uri: string;
-  range: Rng;
-  comment?: string;
-}
+/** The one argument of `gonotes.capture` (the protocol's `CaptureArgs`, lsp_ext.ts). */
+export type CaptureArgument = CaptureArgs;
 
 /** A selection as VS Code gives it (0-based, characters in UTF-16 code units). */
 export interface SelectionLike {

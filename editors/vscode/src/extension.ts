@@ -17,7 +17,8 @@ import {
   type TextDocumentPositionParams,
 } from 'vscode-languageclient/node';
 import { registerCapture } from './capture';
-import { notePick, symbolPick, type NoteLocation, type NotePick, type SymbolLike } from './picks';
+import { NOTES_AT, STATUS, type NoteAt } from './lsp_ext';
+import { notePick, symbolPick, type NotePick, type SymbolLike } from './picks';
 import { resolveServer } from './serverPath';
 import { serverSettings, type ServerSettings } from './settings';
 import { statusView, type GonotesStatus } from './status';
@@ -123,7 +124,7 @@ function makeClient(serverPath: string): LanguageClient {
     },
   };
   const c = new LanguageClient('gonotes', 'gonotes', serverOptions, clientOptions);
-  c.onNotification('gonotes/status', (s: GonotesStatus) => {
+  c.onNotification(STATUS, (s: GonotesStatus) => {
     const view = statusView(s);
     setStatus(view.text, view.tooltip);
     log.info(`status: ${JSON.stringify(s)}`);
@@ -313,7 +314,7 @@ async function openNoteForSymbol(): Promise<void> {
     editor.document,
     editor.selection.active,
   );
-  const notes = (await c.sendRequest<NoteLocation[] | null>('gonotes/notesAt', params)) ?? [];
+  const notes = (await c.sendRequest<NoteAt[] | null>(NOTES_AT, params)) ?? [];
   if (notes.length === 0) {
     const word = editor.document.getText(editor.document.getWordRangeAtPosition(editor.selection.active));
     void vscode.window.showInformationMessage(

@@ -1,26 +1,12 @@
 // Turning the server's answers into quick pick rows. Pure: no VS Code here.
 
-export interface Pos {
-  line: number;
-  character: number;
-}
-export interface Rng {
-  start: Pos;
-  end: Pos;
-}
+import { TITLE_DASH, type NoteAt, type Range as Rng } from './lsp_ext';
 
 /** A `workspace/symbol` result: SymbolInformation or WorkspaceSymbol (whose location may lack a range). */
 export interface SymbolLike {
   name: string;
   containerName?: string;
   location: { uri: string; range?: Rng };
-}
-
-/** One element of the `gonotes/notesAt` result. */
-export interface NoteLocation {
-  title: string;
-  uri: string;
-  range: Rng;
 }
 
 export interface NotePick {
@@ -58,10 +44,10 @@ export function symbolPick(s: SymbolLike): NotePick {
  * `sync.Once — go-study-notes.md › Go rountine › Sync › sync.Once` → label `sync.Once`,
  * description the rest; a title without ` — ` is all label.
  */
-export function notePick(n: NoteLocation): NotePick {
-  const dash = n.title.indexOf(' — ');
+export function notePick(n: NoteAt): NotePick {
+  const dash = n.title.indexOf(TITLE_DASH);
   const label = dash >= 0 ? n.title.slice(0, dash) : n.title;
-  const description = dash >= 0 ? n.title.slice(dash + 3) : undefined;
+  const description = dash >= 0 ? n.title.slice(dash + TITLE_DASH.length) : undefined;
   return {
     label,
     description,

@@ -1,13 +1,9 @@
 // What the status bar item says, from the server's `gonotes/status` notification.
 
-export interface GonotesStatus {
-  /** 'indexing' | 'ready' (anything else is shown as it is) */
-  state: string;
-  notes?: number;
-  sections?: number;
-  skipped?: number;
-  message?: string;
-}
+import type { StatusParams } from './lsp_ext';
+
+/** The notification's params as they may come: a newer server's state is shown as it is. */
+export type GonotesStatus = Omit<Partial<StatusParams>, 'state'> & { state: string };
 
 export interface StatusView {
   text: string;

@@ -4,17 +4,16 @@
 
 use std::path::{Path, PathBuf};
 
-use serde_json::{Value, json};
+use serde::Deserialize;
 use tower_lsp_server::ls_types::*;
 
 use crate::capture::{self, SourceRef};
 use crate::index::Index;
 use crate::lsp::State;
 use crate::lsp::documents::Lang;
+use crate::lsp::ext::{CAPTURE, CaptureArgs};
 use crate::notefile;
 use crate::text::{LineCol, LineIndex};
-
-pub const CAPTURE: &str = "gonotes.capture";
 
 /// What executing a capture does next.
 pub enum Plan {
@@ -72,35 +71,23 @@ pub fn action(st: &State, p: &CodeActionParams) -> Option<CodeActionOrCommand> {
         command: Some(Command {
             title,
             command: CAPTURE.into(),
-            arguments: Some(vec![
-                json!({ "uri": p.text_document.uri.as_str(), "range": range }),
-            ]),
+            arguments: serde_json::to_value(CaptureArgs {
+                uri: p.text_document.uri.as_str().to_string(),
+                range,
+                comment: None,
+            })
+            .ok()
+            .map(|a| vec![a]),
         }),
         ..Default::default()
     }))
 }
 
-/// The command's argument: `{ uri, range, comment? }`.
-struct Args {
-    uri: String,
-    range: Range,
-    comment: Option<String>,
-}
-
-fn args(p: &ExecuteCommandParams) -> Result<Args, String> {
+/// The command's argument.
+fn args(p: &ExecuteCommandParams) -> Result<CaptureArgs, String> {
     let usage = "gonotes.capture takes one argument { uri, range, comment? }";
     let a = p.arguments.first().ok_or(usage)?;
-    let uri = a.get("uri").and_then(Value::as_str).ok_or(usage)?;
-    let range: Range = a
-        .get("range")
-        .cloned()
-        .and_then(|r| serde_json::from_value(r).ok())
-        .ok_or(usage)?;
-    Ok(Args {
-        uri: uri.to_string(),
-        range,
-        comment: a.get("comment").and_then(Value::as_str).map(str::to_string),
-    })
+    CaptureArgs::deserialize(a).map_err(|_| usage.to_string())
 }
 
 fn name(p: &Path) -> String {

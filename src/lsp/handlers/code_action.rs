@@ -2,24 +2,13 @@
 //! (answered with `window/showDocument`), `textDocument/definition` when configured, and
 //! `gonotes/notesAt` for editors' own commands.
 
-use serde::Serialize;
-use serde_json::{Value, json};
 use tower_lsp_server::jsonrpc::{Error, Result};
 use tower_lsp_server::ls_types::*;
 
 use crate::index::Index;
 use crate::lookup;
 use crate::lsp::State;
-
-pub const OPEN_NOTE: &str = "gonotes.openNote";
-
-/// A note location for `gonotes/notesAt`.
-#[derive(Clone, Debug, Serialize)]
-pub struct NoteAt {
-    pub title: String,
-    pub uri: String,
-    pub range: Range,
-}
+use crate::lsp::ext::{NoteAt, OPEN_NOTE, OpenNoteArgs, TITLE_DASH};
 
 fn links(st: &State, index: &Index, tdp: &TextDocumentPositionParams) -> Vec<lookup::NoteLink> {
     match super::symbol_at(st, &tdp.text_document.uri, tdp.position) {
@@ -43,7 +32,7 @@ pub fn code_action(st: &State, index: &Index, p: &CodeActionParams) -> Option<Co
                 command: Some(Command {
                     title,
                     command: OPEN_NOTE.into(),
-                    arguments: Some(vec![json!(l.uri), json!(l.line)]),
+                    arguments: Some(OpenNoteArgs(l.uri, l.line).to_arguments()),
                 }),
                 ..Default::default()
             })
@@ -65,13 +54,21 @@ pub fn definition(
     (!locs.is_empty()).then_some(GotoDefinitionResponse::Array(locs))
 }
 
+/// The notes about the name at a position, each titled `<name> — <where>` with the name the
+/// notes answer for (the card's: `sync.WaitGroup` for `wg.Add` when the type's note answers).
 pub fn notes_at(st: &State, index: &Index, tdp: &TextDocumentPositionParams) -> Vec<NoteAt> {
-    links(st, index, tdp)
+    let Some((_, symbol)) = super::symbol_at(st, &tdp.text_document.uri, tdp.position) else {
+        return Vec::new();
+    };
+    let Some((name, _)) = lookup::resolve(index, &symbol.keys, 1) else {
+        return Vec::new();
+    };
+    lookup::locations(index, &symbol.keys)
         .into_iter()
         .filter_map(|l| {
             let loc = super::location(&l)?;
             Some(NoteAt {
-                title: l.title,
+                title: format!("{name}{TITLE_DASH}{}", l.title),
                 uri: l.uri,
                 range: loc.range,
             })
@@ -86,19 +83,11 @@ pub fn open_note_params(p: &ExecuteCommandParams) -> Result<ShowDocumentParams> 
         e.message = format!("unknown command {}", p.command).into();
         return Err(e);
     }
-    let uri = p
-        .arguments
-        .first()
-        .and_then(Value::as_str)
-        .and_then(|s| s.parse::<Uri>().ok());
-    let line = p.arguments.get(1).and_then(Value::as_u64).unwrap_or(0);
-    let Some(uri) = uri else {
+    let args = OpenNoteArgs::from_arguments(&p.arguments);
+    let Some((uri, line)) = args.and_then(|a| Some((a.0.parse::<Uri>().ok()?, a.1))) else {
         return Err(Error::invalid_params("gonotes.openNote takes [uri, line]"));
     };
-    let at = Position {
-        line: u32::try_from(line).unwrap_or(0),
-        character: 0,
-    };
+    let at = Position { line, character: 0 };
     Ok(ShowDocumentParams {
         uri,
         external: Some(false),

@@ -2,13 +2,13 @@
 //! the members the notes cover; elsewhere, the notes' Go snippets filed under the word being
 //! typed. The card is filled in lazily on resolve.
 
-use serde_json::json;
 use tower_lsp_server::ls_types::*;
 
 use crate::go::{self, CompletionContext};
 use crate::index::Index;
 use crate::lookup;
 use crate::lsp::State;
+use crate::lsp::ext::CompletionData;
 
 /// At most this many items: a companion server adds a few, never a flood.
 const MAX_ITEMS: usize = 30;
@@ -39,7 +39,7 @@ pub fn completion(st: &State, index: &Index, p: &CompletionParams) -> Option<Com
                 }),
                 detail: Some(m.detail),
                 sort_text: Some(format!("~{}", m.label)),
-                data: Some(json!({ "key": m.key })),
+                data: serde_json::to_value(CompletionData { key: m.key }).ok(),
                 ..Default::default()
             })
             .collect(),
@@ -99,13 +99,11 @@ pub fn completion_resolve(index: &Index, mut item: CompletionItem) -> Completion
     if item.documentation.is_some() {
         return item;
     }
-    let key = item
+    let data = item
         .data
-        .as_ref()
-        .and_then(|d| d.get("key"))
-        .and_then(|k| k.as_str())
-        .map(str::to_string);
-    if let Some(card) = key.and_then(|k| lookup::card(index, &[k])) {
+        .clone()
+        .and_then(|d| serde_json::from_value::<CompletionData>(d).ok());
+    if let Some(card) = data.and_then(|d| lookup::card(index, &[d.key])) {
         item.documentation = Some(Documentation::MarkupContent(MarkupContent {
             kind: MarkupKind::Markdown,
             value: card.markdown(),

@@ -8,8 +8,7 @@ mod hover;
 mod progress;
 mod workspace_symbol;
 
-pub use capture::CAPTURE;
-pub use code_action::{NoteAt, OPEN_NOTE, code_action, definition, notes_at, open_note_params};
+pub use code_action::{code_action, definition, notes_at, open_note_params};
 pub use completion::{completion, completion_resolve};
 pub use hover::hover;
 pub use progress::report;

@@ -1,19 +1,26 @@
 //! Telling the client about indexing: `$/progress` when it supports work-done progress, the
 //! `gonotes/status` notification always, and a log line.
 
-use serde_json::json;
 use tower_lsp_server::Client;
 use tower_lsp_server::ls_types::notification::Progress;
 use tower_lsp_server::ls_types::*;
 
-use crate::lsp::StatusNotification;
+use crate::lsp::ext::{IndexState, Status, StatusParams};
 use crate::lsp::indexer::Event;
 use crate::lsp::log;
 
 pub async fn report(client: &Client, ev: Event, token: NumberOrString, with_progress: bool) {
     match ev {
         Event::Started { full } => {
-            client.send_notification::<StatusNotification>(json!({ "state": "indexing", "notes": 0, "sections": 0, "skipped": 0, "message": "indexing notes" })).await;
+            client
+                .send_notification::<Status>(StatusParams {
+                    state: IndexState::Indexing,
+                    notes: 0,
+                    sections: 0,
+                    skipped: 0,
+                    message: "indexing notes".into(),
+                })
+                .await;
             if with_progress
                 && full
                 && client
@@ -63,7 +70,13 @@ pub async fn report(client: &Client, ev: Event, token: NumberOrString, with_prog
                     .await;
             }
             client
-                .send_notification::<StatusNotification>(json!({ "state": "ready", "notes": notes, "sections": sections, "skipped": skipped.len(), "message": message }))
+                .send_notification::<Status>(StatusParams {
+                    state: IndexState::Ready,
+                    notes,
+                    sections,
+                    skipped: skipped.len(),
+                    message,
+                })
                 .await;
         }
     }
