@@ -24,5 +24,6 @@ pub mod text;
 
 pub mod gomod;
 pub mod load;
+pub mod log;
 pub mod lsp;
 pub mod notefile;

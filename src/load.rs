@@ -33,7 +33,56 @@ pub struct LoadOptions {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Skipped {
     pub path: PathBuf,
-    pub reason: String,
+    pub reason: SkipReason,
+}
+
+/// Why a note file (or a folder of them) was not indexed: made where it is found, logged as
+/// `skipped PATH: REASON`, and shown by `gonotes index`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SkipReason {
+    /// The note's text was refused by the parser (not UTF-8, binary, too large, too slow).
+    Note(notes::Skip),
+    /// A FIFO, a device or a folder where a note file was named.
+    NotRegularFile,
+    /// A link to nothing, or an entry that could not be looked at.
+    DanglingLink,
+    /// Deeper than [`MAX_DEPTH`] folders.
+    TooDeep,
+    CannotRead(std::io::ErrorKind),
+    CannotReadFolder(std::io::ErrorKind),
+    /// The parser panicked on it (a bug; the rest of the notes are indexed).
+    ParserFailed,
+}
+
+/// Folders nested deeper than this below a notes folder are not walked.
+pub const MAX_DEPTH: usize = 64;
+
+impl std::fmt::Display for SkipReason {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            SkipReason::Note(skip) => skip.fmt(f),
+            SkipReason::NotRegularFile => f.write_str("not a regular file"),
+            SkipReason::DanglingLink => f.write_str("dangling link or unreadable"),
+            SkipReason::TooDeep => write!(f, "nested more than {MAX_DEPTH} folders deep"),
+            SkipReason::CannotRead(kind) => write!(f, "cannot read: {kind}"),
+            SkipReason::CannotReadFolder(kind) => write!(f, "cannot read folder: {kind}"),
+            SkipReason::ParserFailed => f.write_str("the parser failed"),
+        }
+    }
+}
+
+impl Skipped {
+    fn new(path: PathBuf, reason: SkipReason) -> Skipped {
+        tracing::warn!("skipped {}: {reason}", path.display());
+        Skipped { path, reason }
+    }
+}
+
+impl std::fmt::Display for Skipped {
+    /// `skipped PATH: REASON`, as logged and as `gonotes index` prints it.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "skipped {}: {}", self.path.display(), self.reason)
+    }
 }
 
 fn is_note_file(p: &Path) -> bool {
@@ -56,14 +105,8 @@ pub fn note_files(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<Skipped>) {
         match std::fs::metadata(root) {
             Ok(m) if m.is_dir() => walk(root, &mut files, &mut skipped, &mut seen_dirs, 0),
             Ok(m) if m.is_file() => files.push(root.clone()),
-            Ok(_) => skipped.push(Skipped {
-                path: root.clone(),
-                reason: "not a regular file".into(),
-            }),
-            Err(e) => skipped.push(Skipped {
-                path: root.clone(),
-                reason: format!("cannot read: {e}"),
-            }),
+            Ok(_) => skipped.push(Skipped::new(root.clone(), SkipReason::NotRegularFile)),
+            Err(e) => skipped.push(Skipped::new(root.clone(), SkipReason::CannotRead(e.kind()))),
         }
     }
     if !files.is_sorted() {
@@ -84,20 +127,17 @@ fn walk(
     if !seen.insert(real) {
         return; // a symlink loop, or a folder reached twice
     }
-    if depth > 64 {
-        skipped.push(Skipped {
-            path: dir.to_path_buf(),
-            reason: "nested more than 64 folders deep".into(),
-        });
+    if depth > MAX_DEPTH {
+        skipped.push(Skipped::new(dir.to_path_buf(), SkipReason::TooDeep));
         return;
     }
     let entries = match std::fs::read_dir(dir) {
         Ok(e) => e,
         Err(e) => {
-            skipped.push(Skipped {
-                path: dir.to_path_buf(),
-                reason: format!("cannot read folder: {e}"),
-            });
+            skipped.push(Skipped::new(
+                dir.to_path_buf(),
+                SkipReason::CannotReadFolder(e.kind()),
+            ));
             return;
         }
     };
@@ -115,10 +155,7 @@ fn walk(
         };
         let Ok(meta) = kind else {
             if is_note_file(&path) {
-                skipped.push(Skipped {
-                    path,
-                    reason: "dangling link or unreadable".into(),
-                });
+                skipped.push(Skipped::new(path, SkipReason::DanglingLink));
             }
             continue;
         };
@@ -131,10 +168,7 @@ fn walk(
             // regular files only: a FIFO or a device named `x.md` would block the reader
             files.push(path);
         } else if is_note_file(&path) {
-            skipped.push(Skipped {
-                path,
-                reason: "not a regular file".into(),
-            });
+            skipped.push(Skipped::new(path, SkipReason::NotRegularFile));
         }
     }
 }
@@ -210,10 +244,7 @@ pub fn builtin_entries(aliases: &Aliases, limits: Limits) -> Vec<NoteEntry> {
                 if let Err(e) =
                     std::fs::create_dir_all(&dir).and_then(|_| std::fs::write(&path, text))
                 {
-                    eprintln!(
-                        "gonotes: cannot write the built-in note {}: {e}",
-                        path.display()
-                    );
+                    tracing::warn!("cannot write the built-in note {}: {e}", path.display());
                 }
             }
             let note = notes::parse(text, name, aliases, limits).ok()?;
@@ -253,7 +284,7 @@ impl Stamp {
 #[derive(Clone, Debug)]
 struct FileState {
     stamp: Stamp,
-    parsed: Result<NoteEntry, String>,
+    parsed: Result<NoteEntry, SkipReason>,
 }
 
 /// The notes of some folders, parsed and kept by path. A refresh re-reads only files whose
@@ -361,7 +392,7 @@ impl NoteSet {
             par_map(&files, |path| {
                 let meta = match std::fs::metadata(path) {
                     Ok(m) => m,
-                    Err(e) => return Some((Stamp::UNKNOWN, Err(format!("cannot read: {e}")))),
+                    Err(e) => return Some((Stamp::UNKNOWN, Err(SkipReason::CannotRead(e.kind())))),
                 };
                 let stamp = Stamp {
                     modified: meta.modified().ok(),
@@ -377,13 +408,14 @@ impl NoteSet {
                         note: Arc::new(note),
                     });
                 if let Err(reason) = &parsed {
-                    eprintln!("gonotes: skipped {}: {reason}", path.display());
+                    tracing::warn!("skipped {}: {reason}", path.display());
                 }
                 Some((stamp, parsed))
             });
         let lost = |path: &PathBuf| {
-            eprintln!("gonotes: skipped {}: the parser failed", path.display());
-            Some((Stamp::UNKNOWN, Err("the parser failed".to_string())))
+            let reason = SkipReason::ParserFailed;
+            tracing::error!("skipped {}: {reason}", path.display());
+            Some((Stamp::UNKNOWN, Err(reason)))
         };
         let mut r = Refresh::default();
         let fresh = self.files.is_empty();
@@ -415,7 +447,7 @@ impl NoteSet {
                 self.overlays.insert(path, (Arc::new(note), text));
             }
             Err(e) => {
-                eprintln!("gonotes: open note {} not indexed: {e}", path.display());
+                tracing::warn!("open note {} not indexed: {e}", path.display());
                 self.overlays.remove(&path);
             }
         }
@@ -532,29 +564,22 @@ fn par_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<Opt
     slots
 }
 
-/// Reads one note file; the error is the reason it is skipped.
-pub fn read_note(path: &Path, aliases: &Aliases, limits: Limits) -> Result<Note, String> {
-    let meta = std::fs::metadata(path).map_err(|e| format!("cannot read: {e}"))?;
-    read_note_sized(path, &meta, &[], aliases, limits)
-}
-
-/// [`read_note`] with the file's metadata at hand.
+/// Reads and parses one note file whose metadata is at hand; the error is why it is skipped.
 fn read_note_sized(
     path: &Path,
     meta: &std::fs::Metadata,
     roots: &[PathBuf],
     aliases: &Aliases,
     limits: Limits,
-) -> Result<Note, String> {
+) -> Result<Note, SkipReason> {
     if !meta.is_file() {
-        return Err("not a regular file".into());
+        return Err(SkipReason::NotRegularFile);
     }
     if meta.len() > limits.max_bytes as u64 {
-        return Err(notes::Skip::TooLarge {
+        return Err(SkipReason::Note(notes::Skip::TooLarge {
             bytes: meta.len() as usize,
             cap: limits.max_bytes,
-        }
-        .to_string());
+        }));
     }
     // A regular file (checked above: opening a FIFO would block), read to the size it had:
     // one `read` for a note, with no second one to see the end (a file that grew since is
@@ -563,17 +588,17 @@ fn read_note_sized(
     let size = meta.len() as usize;
     let mut bytes = vec![0u8; size];
     let mut filled = 0;
-    let mut file = std::fs::File::open(path).map_err(|e| format!("cannot read: {e}"))?;
+    let mut file = std::fs::File::open(path).map_err(|e| SkipReason::CannotRead(e.kind()))?;
     while filled < size {
         match std::io::Read::read(&mut file, &mut bytes[filled..]) {
             Ok(0) => break, // shrunk since
             Ok(n) => filled += n,
             Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-            Err(e) => return Err(format!("cannot read: {e}")),
+            Err(e) => return Err(SkipReason::CannotRead(e.kind())),
         }
     }
     bytes.truncate(filled);
-    notes::parse_bytes(&bytes, &note_name(path, roots), aliases, limits).map_err(|e| e.to_string())
+    notes::parse_bytes(&bytes, &note_name(path, roots), aliases, limits).map_err(SkipReason::Note)
 }
 
 /// Loads everything once: for the CLI.
@@ -607,7 +632,7 @@ pub fn watch(
             )
         };
         if let Err(e) = watcher.watch(target, mode) {
-            eprintln!("gonotes: cannot watch {}: {e}", p.display());
+            tracing::warn!("cannot watch {}: {e}", p.display());
         }
     }
     Ok(watcher)
@@ -821,7 +846,7 @@ impl FolderWatch {
     pub fn add(&mut self, dir: &Path) {
         use notify::{RecursiveMode, Watcher};
         if let Err(e) = self.watcher.watch(dir, RecursiveMode::NonRecursive) {
-            eprintln!("gonotes: cannot watch {}: {e}", dir.display());
+            tracing::warn!("cannot watch {}: {e}", dir.display());
         }
     }
 

@@ -109,6 +109,10 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    if args.cmd != "lsp" {
+        // the commands report what they skipped themselves; GONOTES_LOG shows more
+        gonotes::log::init(gonotes::log::Level::Error);
+    }
     match args.cmd.as_str() {
         "" | "help" => {
             print!("{HELP}");
@@ -143,7 +147,7 @@ fn options(args: &Args) -> LoadOptions {
 fn load_index(args: &Args) -> gonotes::index::Index {
     let (index, skipped) = load::load(&options(args));
     for s in skipped {
-        eprintln!("gonotes: skipped {}: {}", s.path.display(), s.reason);
+        eprintln!("gonotes: {s}");
     }
     index
 }
@@ -302,7 +306,7 @@ fn cmd_index(args: &Args) -> ExitCode {
         tables.as_secs_f64() * 1e3
     );
     for s in &skipped {
-        println!("skipped {}: {}", s.path.display(), s.reason);
+        println!("{s}");
     }
     // the process ends here: freeing every parsed note one by one would only delay the exit
     std::mem::forget(index);

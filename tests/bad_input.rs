@@ -7,6 +7,8 @@ use std::path::Path;
 
 use common::Client;
 use common::tempfile_dir::TempDir;
+use gonotes::load::{LoadOptions, SkipReason, Skipped};
+use gonotes::notes::{Limits, Skip};
 use serde_json::{Value, json};
 
 const GO: &str = "package main\n\nimport \"sync\"\n\nvar o sync.Once\n";
@@ -92,28 +94,101 @@ fn bad_notes_are_skipped_with_reasons() {
             .contains("拼接字符串"),
         "{h}"
     );
-    // reasons, through the CLI that reports them
+    // the reasons, as values, from the loader and through the CLI that reports them
+    let expected = [
+        ("latin1.md", SkipReason::Note(Skip::NotUtf8)),
+        ("binary.md", SkipReason::Note(Skip::Binary)),
+        (
+            "big.md",
+            SkipReason::Note(Skip::TooLarge {
+                bytes: big.len(),
+                cap: Limits::default().max_bytes,
+            }),
+        ),
+        ("pipe.md", SkipReason::NotRegularFile),
+        ("dangling.md", SkipReason::DanglingLink),
+        ("gone", SkipReason::CannotRead(std::io::ErrorKind::NotFound)),
+    ]
+    .map(|(file, reason)| Skipped {
+        path: d.join(file),
+        reason,
+    });
+    let (_, skipped) = gonotes::load::load(&LoadOptions {
+        paths: vec![d.to_path_buf(), d.join("gone")],
+        builtin: false,
+        limits: Limits::default(),
+        aliases: Default::default(),
+    });
+    for s in &expected {
+        assert!(skipped.contains(s), "{s:?} not in {skipped:#?}");
+    }
     let out = std::process::Command::new(common::bin())
         .args(["index", "--summary"])
         .arg(d)
+        .arg(d.join("gone"))
         .output()
         .unwrap();
     let report = String::from_utf8_lossy(&out.stdout);
-    for (file, reason) in [
-        ("latin1.md", "not UTF-8"),
-        ("binary.md", "binary"),
-        ("big.md", "over the"),
-        ("pipe.md", "not a regular file"),
-        ("dangling.md", "dangling"),
-    ] {
-        assert!(
-            report
-                .lines()
-                .any(|l| l.contains(file) && l.contains(reason)),
-            "{file}: {reason} not in\n{report}"
-        );
+    let lines: Vec<&str> = report.lines().collect();
+    for s in &expected {
+        let line = s.to_string();
+        assert!(lines.contains(&line.as_str()), "{line:?} not in\n{report}");
     }
     assert!(status["skipped"].as_u64().unwrap() >= 5, "{status}");
+    assert_eq!(c.shutdown_and_exit(), 0);
+}
+
+/// `GONOTES_LOG=debug`: a note that breaks during a session is logged to the editor
+/// (`window/logMessage`, a warning) with its reason, and debug lines reach the editor too.
+#[test]
+fn a_note_broken_during_a_session_is_logged_to_the_editor() {
+    let dir = TempDir::new("logskip");
+    let d = dir.path();
+    write(d, "ok.md", "## sync.Once\n\n只执行一次。\n".as_bytes());
+    let mut c = Client::start_logging("debug");
+    c.initialize(
+        json!({"notes": {"paths": [d.to_string_lossy()], "builtin": false}}),
+        None,
+        &["utf-16"],
+    );
+    assert_eq!(c.wait_ready()["skipped"], 0);
+    let broken = d.join("broken.md");
+    write(d, "broken.md", b"# x\n\0\0\0\x01\x02");
+    c.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({"changes": [{"uri": gonotes::load::path_to_uri(&broken), "type": 1}]}),
+    );
+    assert_eq!(c.wait_ready()["skipped"], 1);
+    let skip = Skipped {
+        path: broken,
+        reason: SkipReason::Note(Skip::Binary),
+    };
+    let logged = |c: &Client, typ: u64, message: &str| {
+        c.seen.iter().any(|m| {
+            m["method"] == "window/logMessage"
+                && m["params"]["type"] == typ
+                && m["params"]["message"] == message
+        })
+    };
+    // the log line may follow the status notification: wait for it, bounded
+    let deadline = std::time::Instant::now() + common::TIMEOUT;
+    while !logged(&c, 2, &skip.to_string()) && std::time::Instant::now() < deadline {
+        c.recv(std::time::Duration::from_millis(100));
+    }
+    assert!(
+        logged(&c, 2, &skip.to_string()),
+        "no warning {skip} in {:#?}",
+        c.seen
+    );
+    // a debug line: a hover in a document that is not open
+    let h = c.hover("file:///ws/never-opened.go", 0, 0);
+    assert!(h.is_null());
+    let debug = "request for a document that is not open: file:///ws/never-opened.go";
+    let deadline = std::time::Instant::now() + common::TIMEOUT;
+    while !logged(&c, 4, debug) && std::time::Instant::now() < deadline {
+        c.recv(std::time::Duration::from_millis(100));
+    }
+    assert!(logged(&c, 4, debug), "no debug line in {:#?}", c.seen);
     assert_eq!(c.shutdown_and_exit(), 0);
 }
 

@@ -8,7 +8,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use crate::index::Index;
-use crate::load::{self, LoadOptions, NoteSet, Skipped};
+use crate::load::{self, LoadOptions, NoteSet};
 
 /// How long the indexer waits for more changes before it re-indexes.
 const DEBOUNCE: Duration = Duration::from_millis(40);
@@ -33,7 +33,8 @@ pub enum Event {
     Done {
         notes: usize,
         sections: usize,
-        skipped: Vec<Skipped>,
+        /// Files not indexed (each was logged with its reason when it was found).
+        skipped: usize,
         millis: u128,
         /// Where the time went: walk, read + parse, tables.
         phases: String,
@@ -139,7 +140,7 @@ pub fn spawn(
                     }) {
                         Ok(w) => Some(w),
                         Err(e) => {
-                            eprintln!("gonotes: cannot watch note folders: {e}");
+                            tracing::warn!("cannot watch note folders: {e}");
                             None
                         }
                     };
@@ -152,7 +153,7 @@ pub fn spawn(
             }
         });
     if let Err(e) = spawned {
-        eprintln!("gonotes: cannot start the indexer: {e}");
+        tracing::error!("cannot start the indexer: {e}");
     }
 }
 
@@ -173,7 +174,7 @@ fn publish(
     events(Event::Done {
         notes: stats.notes,
         sections: stats.sections,
-        skipped: set.skipped(),
+        skipped: set.skipped().len(),
         millis: started.elapsed().as_millis(),
         phases: format!(
             "walk {} ms, read + parse {} ms ({} files read), tables {} ms",

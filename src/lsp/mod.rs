@@ -10,7 +10,6 @@ pub mod ext;
 pub mod frames;
 mod handlers;
 mod indexer;
-mod log;
 mod packages;
 mod stdio;
 
@@ -76,7 +75,7 @@ fn guard<T>(what: &str, f: impl FnOnce() -> Result<T>) -> Result<T> {
                 .cloned()
                 .or_else(|| e.downcast_ref::<&str>().map(|s| s.to_string()))
                 .unwrap_or_default();
-            log::error(&format!("{what} panicked: {msg}"));
+            tracing::error!("{what} panicked: {msg}");
             let mut err = Error::internal_error();
             err.message = format!("gonotes: {what} failed: {msg}").into();
             Err(err)
@@ -123,7 +122,7 @@ impl Shared {
                 }
                 Ok(None) => return,
                 Err(e) => {
-                    log::warn(&format!("configuration ignored: {e}"));
+                    tracing::warn!("configuration ignored: {e}");
                     return;
                 }
             }
@@ -136,7 +135,7 @@ impl Shared {
             opts
         };
         let folders: Vec<String> = opts.paths.iter().map(|p| p.display().to_string()).collect();
-        log::info(&format!(
+        tracing::info!(
             "notes: {} (built-in notes {})",
             if folders.is_empty() {
                 "no folders".to_string()
@@ -144,7 +143,7 @@ impl Shared {
                 folders.join(", ")
             },
             if opts.builtin { "on" } else { "off" }
-        ));
+        );
         self.send(Job::Configure(opts));
     }
 }
@@ -189,7 +188,7 @@ impl Backend {
                         shared.configure(v);
                     }
                 }
-                Err(e) => log::warn(&format!("workspace/configuration failed: {e}")),
+                Err(e) => tracing::warn!("workspace/configuration failed: {e}"),
             }
         });
     }
@@ -248,7 +247,7 @@ impl LanguageServer for Backend {
             .unwrap_or(false);
         self.progress.store(progress, Ordering::Relaxed);
         if let Some(trace) = params.trace {
-            log::set_trace(
+            crate::log::set_trace(
                 serde_json::to_value(trace)
                     .unwrap_or_default()
                     .as_str()
@@ -354,7 +353,7 @@ impl LanguageServer for Backend {
             let st = &mut *st;
             let enc = st.encoding;
             let Some(doc) = st.docs.get_mut(&uri) else {
-                log::info(&format!("didChange for a document that is not open: {uri}"));
+                tracing::info!("didChange for a document that is not open: {uri}");
                 return Ok(None);
             };
             let changes: Vec<Change<'_>> = p
@@ -481,8 +480,8 @@ impl LanguageServer for Backend {
         tokio::spawn(async move {
             match client.show_document(params).await {
                 Ok(true) => {}
-                Ok(false) => log::warn("the editor could not show the note"),
-                Err(e) => log::warn(&format!("window/showDocument failed: {e}")),
+                Ok(false) => tracing::warn!("the editor could not show the note"),
+                Err(e) => tracing::warn!("window/showDocument failed: {e}"),
             }
         });
         Ok(None)
@@ -511,7 +510,7 @@ impl Backend {
         })?;
         match plan {
             Err(message) => {
-                log::warn(&format!("capture refused: {message}"));
+                tracing::warn!("capture refused: {message}");
                 self.show(MessageType::ERROR, format!("gonotes: {message}"));
                 Ok(None)
             }
@@ -528,7 +527,7 @@ impl Backend {
                         Ok(serde_json::to_value(result).ok())
                     }
                     Err(message) => {
-                        log::warn(&format!("capture not written: {message}"));
+                        tracing::warn!("capture not written: {message}");
                         self.show(MessageType::ERROR, format!("gonotes: {message}"));
                         Ok(None)
                     }
@@ -552,7 +551,7 @@ impl Backend {
                         Err(e) => Some(e.to_string()),
                     };
                     if let Some(reason) = refused {
-                        log::warn(&format!("capture not applied: {reason}"));
+                        tracing::warn!("capture not applied: {reason}");
                         client
                             .show_message(
                                 MessageType::ERROR,
@@ -570,7 +569,7 @@ impl Backend {
 
     /// `$/setTrace`: the editor's trace setting sets the log level.
     async fn set_trace(&self, p: SetTraceParams) {
-        log::set_trace(
+        crate::log::set_trace(
             serde_json::to_value(p.value)
                 .unwrap_or_default()
                 .as_str()
@@ -586,7 +585,7 @@ impl Backend {
             .and_then(Value::as_str)
             .unwrap_or("invalid message")
             .to_string();
-        log::warn(&format!("invalid message from the client: {reason}"));
+        tracing::warn!("invalid message from the client: {reason}");
         let mut e = Error::new(tower_lsp_server::jsonrpc::ErrorCode::from(code));
         e.message = reason.into();
         Err(e)
@@ -600,16 +599,32 @@ impl Backend {
     }
 }
 
+/// Log lines to the editor as `window/logMessage`, each sent from a task of its own.
+fn editor_log(client: Client, handle: tokio::runtime::Handle) -> crate::log::Sink {
+    use crate::log::Level;
+    Arc::new(move |level, message| {
+        let typ = match level {
+            Level::Error => MessageType::ERROR,
+            Level::Warn => MessageType::WARNING,
+            Level::Info => MessageType::INFO,
+            Level::Debug | Level::Off => MessageType::LOG,
+        };
+        let client = client.clone();
+        let message = message.to_string();
+        handle.spawn(async move { client.log_message(typ, message).await });
+    })
+}
+
 /// Runs the server on stdio until `exit`; the exit status is 0 after a `shutdown`, 1 otherwise.
 pub fn run() -> std::process::ExitCode {
-    log::init();
+    crate::log::init(crate::log::Level::Info);
     let rt = match tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
     {
         Ok(rt) => rt,
         Err(e) => {
-            eprintln!("gonotes: cannot start the runtime: {e}");
+            tracing::error!("cannot start the runtime: {e}");
             return std::process::ExitCode::from(1);
         }
     };
@@ -637,7 +652,7 @@ where
     let handle = tokio::runtime::Handle::current();
     let stop = jobs_tx.clone();
     let (service, socket) = LspService::build(|client: Client| {
-        log::attach(client.clone(), handle.clone());
+        crate::log::set_sink(Some(editor_log(client.clone(), handle.clone())));
         let events_client = client.clone();
         let events_handle = handle.clone();
         let progress_flag = progress.clone();
@@ -709,5 +724,6 @@ where
     }
     let _ = stop.send(Job::Stop);
     let _ = stop_go.send(packages::Job::Stop);
+    crate::log::set_sink(None);
     shutdown.load(Ordering::SeqCst)
 }

@@ -201,7 +201,7 @@ pub fn spawn(snapshot: Snapshot, jobs: Receiver<Job>, jobs_tx: Sender<Job>, fetc
                         Ok(w) => watch = Some(w),
                         Err(e) => {
                             watch_failed = true;
-                            eprintln!("gonotes: cannot watch Go folders: {e}");
+                            tracing::warn!("cannot watch Go folders: {e}");
                         }
                     }
                 }
@@ -232,7 +232,7 @@ pub fn spawn(snapshot: Snapshot, jobs: Receiver<Job>, jobs_tx: Sender<Job>, fetc
             }
         });
     if let Err(e) = spawned {
-        eprintln!("gonotes: cannot start the Go package thread: {e}");
+        tracing::error!("cannot start the Go package thread: {e}");
     }
 }
 
@@ -241,7 +241,7 @@ fn guarded<T>(f: impl FnOnce() -> T) -> Option<T> {
     match std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)) {
         Ok(t) => Some(t),
         Err(_) => {
-            eprintln!("gonotes: reading a Go package failed; its previous declarations stay");
+            tracing::error!("reading a Go package failed; its previous declarations stay");
             None
         }
     }

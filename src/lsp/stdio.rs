@@ -41,7 +41,7 @@ pub fn input(mut source: impl Read + Send + 'static) -> Input {
             }
         });
     if let Err(e) = spawned {
-        eprintln!("gonotes: cannot start the stdin reader: {e}");
+        tracing::error!("cannot start the stdin reader: {e}");
     }
     Input {
         chunks: rx,

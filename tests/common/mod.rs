@@ -95,11 +95,20 @@ impl Client {
 
     /// [`Client::start`] with more environment variables (`GOMODCACHE`, `GOPATH`, ...).
     pub fn start_with_env(env: &[(&str, &std::ffi::OsStr)]) -> Client {
+        Client::spawn_with("warn", env)
+    }
+
+    /// [`Client::start`] with `GONOTES_LOG` set to `level`.
+    pub fn start_logging(level: &str) -> Client {
+        Client::spawn_with(level, &[])
+    }
+
+    fn spawn_with(level: &str, env: &[(&str, &std::ffi::OsStr)]) -> Client {
         let cache = tempfile_dir::TempDir::new("cache");
         let mut child = Command::new(bin())
             .arg("lsp")
             .env("XDG_CACHE_HOME", cache.path())
-            .env("GONOTES_LOG", "warn")
+            .env("GONOTES_LOG", level)
             .envs(env.iter().copied())
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())

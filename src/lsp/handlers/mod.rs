@@ -27,10 +27,7 @@ pub(crate) fn go_doc<'s>(st: &'s State, uri: &Uri) -> Option<&'s Document> {
         Some(d) if d.lang == Lang::Go => Some(d),
         Some(_) => None,
         None => {
-            super::log::debug(&format!(
-                "request for a document that is not open: {}",
-                uri.as_str()
-            ));
+            tracing::debug!("request for a document that is not open: {}", uri.as_str());
             None
         }
     }

@@ -7,7 +7,6 @@ use tower_lsp_server::ls_types::*;
 
 use crate::lsp::ext::{IndexState, Status, StatusParams};
 use crate::lsp::indexer::Event;
-use crate::lsp::log;
 
 pub async fn report(client: &Client, ev: Event, token: NumberOrString, with_progress: bool) {
     match ev {
@@ -48,16 +47,13 @@ pub async fn report(client: &Client, ev: Event, token: NumberOrString, with_prog
             phases,
             full,
         } => {
-            for s in &skipped {
-                log::warn(&format!("skipped {}: {}", s.path.display(), s.reason));
-            }
             let message = format!(
                 "{notes} {}, {sections} {} indexed in {millis} ms; {} skipped",
                 if notes == 1 { "note" } else { "notes" },
                 if sections == 1 { "section" } else { "sections" },
-                skipped.len()
+                skipped
             );
-            log::info(&format!("{message} ({phases})"));
+            tracing::info!("{message} ({phases})");
             if with_progress && full {
                 let end = WorkDoneProgress::End(WorkDoneProgressEnd {
                     message: Some(message.clone()),
@@ -74,7 +70,7 @@ pub async fn report(client: &Client, ev: Event, token: NumberOrString, with_prog
                     state: IndexState::Ready,
                     notes,
                     sections,
-                    skipped: skipped.len(),
+                    skipped,
                     message,
                 })
                 .await;
