@@ -292,7 +292,7 @@ struct FileState {
 #[derive(Debug, Default)]
 pub struct NoteSet {
     files: BTreeMap<PathBuf, FileState>,
-    overlays: HashMap<PathBuf, (Arc<Note>, String)>,
+    overlays: HashMap<PathBuf, Arc<Note>>,
     walk_skipped: Vec<Skipped>,
     builtin: Vec<NoteEntry>,
     /// The notes folders (and files) of the last full refresh: notes are named below them.
@@ -440,11 +440,11 @@ impl NoteSet {
     }
 
     /// An open editor buffer for a note file: it wins over the disk until closed.
-    pub fn set_overlay(&mut self, path: PathBuf, text: String, opts: &LoadOptions) {
+    pub fn set_overlay(&mut self, path: PathBuf, text: &str, opts: &LoadOptions) {
         let name = note_name(&path, &opts.paths);
-        match notes::parse(&text, &name, &opts.aliases, opts.limits) {
+        match notes::parse(text, &name, &opts.aliases, opts.limits) {
             Ok(note) => {
-                self.overlays.insert(path, (Arc::new(note), text));
+                self.overlays.insert(path, Arc::new(note));
             }
             Err(e) => {
                 tracing::warn!("open note {} not indexed: {e}", path.display());
@@ -480,7 +480,7 @@ impl NoteSet {
         for (p, st) in &self.files {
             match (self.overlays.get(p), &st.parsed) {
                 (None, Ok(entry)) => entries.push(entry.clone()),
-                (Some((note, _)), _) => entries.push(NoteEntry {
+                (Some(note), _) => entries.push(NoteEntry {
                     uri: path_to_uri(p).into(),
                     name: note_name(p, &self.roots).into(),
                     note: Arc::clone(note),

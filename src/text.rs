@@ -7,8 +7,6 @@
 //! past the end of its line maps to the end of that line, and a column inside a character maps
 //! to the start of that character. Nothing here panics on any input.
 
-use ropey::Rope;
-
 /// How columns are counted.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
 pub enum Encoding {
@@ -68,65 +66,51 @@ pub fn byte_to_col(line: &str, byte: usize, enc: Encoding) -> u32 {
     u32::try_from(n).unwrap_or(u32::MAX)
 }
 
-/// The text of a rope's line `line`, without its line end.
-fn rope_line(rope: &Rope, line: usize) -> String {
-    let slice = rope.line(line);
-    let mut s = String::with_capacity(slice.len_bytes());
-    for chunk in slice.chunks() {
-        s.push_str(chunk);
-    }
-    let trimmed = s.trim_end_matches(['\n', '\r']).len();
-    s.truncate(trimmed);
-    s
-}
-
-/// The byte offset of `pos` in `rope`, clamped to the text.
-pub fn rope_offset(rope: &Rope, pos: LineCol, enc: Encoding) -> usize {
-    let lines = rope.len_lines();
-    let line = pos.line as usize;
-    if line >= lines {
-        return rope.len_bytes();
-    }
-    let start = rope.line_to_byte(line);
-    start + col_to_byte(&rope_line(rope, line), pos.col, enc)
-}
-
-/// The position of byte `offset` in `rope`, clamped to the text.
-pub fn rope_position(rope: &Rope, offset: usize, enc: Encoding) -> LineCol {
-    let offset = offset.min(rope.len_bytes());
-    let line = rope.byte_to_line(offset);
-    let start = rope.line_to_byte(line);
-    let text = rope_line(rope, line);
-    LineCol {
-        line: u32::try_from(line).unwrap_or(u32::MAX),
-        col: byte_to_col(&text, offset - start, enc),
-    }
-}
-
-/// Line starts of a plain string, for text that is not edited (notes, files read by the CLI).
-#[derive(Clone, Debug)]
+/// Line starts of a string: built once for text that is not edited (notes, files read by the
+/// CLI), and kept up to date through [`LineIndex::edit`] for an open document.
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct LineIndex {
     starts: Vec<usize>,
 }
 
+/// Pushes the start of every line that begins in `text[from..to]` (after a line end there).
+fn push_line_starts(bytes: &[u8], from: usize, to: usize, starts: &mut Vec<usize>) {
+    for i in memchr::memchr2_iter(b'\n', b'\r', &bytes[from..to]) {
+        let at = from + i;
+        // `\r\n` ends one line, at the `\n`
+        if bytes[at] == b'\n' || bytes.get(at + 1) != Some(&b'\n') {
+            starts.push(at + 1);
+        }
+    }
+}
+
 impl LineIndex {
     pub fn new(text: &str) -> Self {
-        let bytes = text.as_bytes();
         let mut starts = vec![0];
-        let mut i = 0;
-        while i < bytes.len() {
-            match bytes[i] {
-                b'\n' => starts.push(i + 1),
-                b'\r' if bytes.get(i + 1) == Some(&b'\n') => {
-                    starts.push(i + 2);
-                    i += 1;
-                }
-                b'\r' => starts.push(i + 1),
-                _ => {}
-            }
-            i += 1;
-        }
+        push_line_starts(text.as_bytes(), 0, text.len(), &mut starts);
         LineIndex { starts }
+    }
+
+    /// Follows an edit: `text` is the new text, in which `start..start + new_len` replaced what
+    /// was `start..old_end`. Only the lines the edit touched are read again (and the one before
+    /// them, where a `\r` may now meet a `\n`); the starts after them move by the difference.
+    pub fn edit(&mut self, text: &str, start: usize, old_end: usize, new_len: usize) {
+        let first = (self.line_of(start) as usize).saturating_sub(1);
+        let last = self.line_of(old_end) as usize;
+        let from = self.starts[first];
+        let new_end = start + new_len;
+        let delta = |s: usize| s + new_end - old_end;
+        // the first unchanged line start after the edit, where the reading stops
+        let tail_at = last + 1;
+        let to = self.starts.get(tail_at).map_or(text.len(), |&s| delta(s));
+        let tail: Vec<usize> = self.starts[tail_at.min(self.starts.len())..]
+            .iter()
+            .skip(1)
+            .map(|&s| delta(s))
+            .collect();
+        self.starts.truncate(first + 1);
+        push_line_starts(text.as_bytes(), from, to, &mut self.starts);
+        self.starts.extend(tail);
     }
 
     /// The zero-based line holding byte `offset` (clamped).
@@ -237,7 +221,6 @@ mod tests {
         let offset = fixture.find("$0").expect("fixture has $0");
         let text = fixture.replace("$0", "");
         let index = LineIndex::new(&text);
-        let rope = Rope::from_str(&text);
         for (enc, (line, col)) in [
             (Encoding::Utf8, utf8),
             (Encoding::Utf16, utf16),
@@ -250,19 +233,9 @@ mod tests {
                 "{enc:?} position of {fixture:?}"
             );
             assert_eq!(
-                rope_position(&rope, offset, enc),
-                want,
-                "{enc:?} rope position of {fixture:?}"
-            );
-            assert_eq!(
                 index.offset(&text, want, enc),
                 offset,
                 "{enc:?} offset of {fixture:?}"
-            );
-            assert_eq!(
-                rope_offset(&rope, want, enc),
-                offset,
-                "{enc:?} rope offset of {fixture:?}"
             );
         }
     }
@@ -333,13 +306,8 @@ mod tests {
         assert_eq!(col_to_byte(emoji, 1, Encoding::Utf16), 0);
         // inside a UTF-8 sequence
         assert_eq!(byte_to_col("通", 1, Encoding::Utf16), 0);
-        let rope = Rope::from_str(text);
         assert_eq!(
-            rope_offset(&rope, LineCol { line: 7, col: 3 }, Encoding::Utf8),
-            text.len()
-        );
-        assert_eq!(
-            rope_position(&rope, 999, Encoding::Utf8),
+            index.position(text, 999, Encoding::Utf8),
             LineCol { line: 2, col: 0 }
         );
     }

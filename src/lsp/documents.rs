@@ -1,11 +1,10 @@
-//! Open documents: a rope for positions and edits, the text for analysis, and for Go files a
-//! tree-sitter tree re-parsed incrementally after each change.
+//! Open documents: the text as the editor has it, its line starts for positions, and for Go
+//! files a tree-sitter tree re-parsed incrementally after each change.
 
-use ropey::Rope;
 use tree_sitter::{InputEdit, Parser, Point, Tree};
 
 use crate::go;
-use crate::text::{self, Encoding, LineCol};
+use crate::text::{Encoding, LineCol, LineIndex};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Lang {
@@ -31,12 +30,15 @@ impl Lang {
     }
 }
 
+/// An open document: its text, the start of each of its lines (for positions), and for a Go
+/// document its syntax tree. The text is held once, changed only by [`Document::apply`], which
+/// keeps the lines and the tree in step with it.
 pub struct Document {
-    pub lang: Lang,
-    pub version: i32,
-    pub rope: Rope,
-    pub text: String,
-    pub tree: Option<Tree>,
+    lang: Lang,
+    version: i32,
+    text: String,
+    lines: LineIndex,
+    tree: Option<Tree>,
 }
 
 /// One change: a range in the client's encoding, or none for the whole text.
@@ -55,10 +57,27 @@ impl Document {
         Document {
             lang,
             version,
-            rope: Rope::from_str(&text),
+            lines: LineIndex::new(&text),
             text,
             tree,
         }
+    }
+
+    pub fn lang(&self) -> Lang {
+        self.lang
+    }
+
+    pub fn version(&self) -> i32 {
+        self.version
+    }
+
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+
+    /// The syntax tree of a Go document (none for other documents, or when the parser gave up).
+    pub fn tree(&self) -> Option<&Tree> {
+        self.tree.as_ref()
     }
 
     /// Applies changes in order, editing the tree, then re-parses once.
@@ -73,30 +92,28 @@ impl Document {
         for ch in changes {
             match ch.range {
                 None => {
-                    self.text = ch.text.to_string();
-                    self.rope = Rope::from_str(&self.text);
+                    self.text.clear();
+                    self.text.push_str(ch.text);
+                    self.lines = LineIndex::new(&self.text);
                     full = true;
                 }
                 Some((start, end)) => {
-                    let s = text::rope_offset(&self.rope, start, enc);
-                    let e = text::rope_offset(&self.rope, end, enc).max(s);
-                    let start_point = self.point(s);
-                    let old_end_point = self.point(e);
-                    let sc = self.rope.byte_to_char(s);
-                    let ec = self.rope.byte_to_char(e);
-                    self.rope.remove(sc..ec);
-                    self.rope.insert(sc, ch.text);
+                    let s = self.offset(start, enc);
+                    let e = self.offset(end, enc).max(s);
+                    let start_position = self.point(s);
+                    let old_end_position = self.point(e);
                     self.text.replace_range(s..e, ch.text);
+                    self.lines.edit(&self.text, s, e, ch.text.len());
                     let new_end = s + ch.text.len();
-                    let new_end_point = self.point(new_end);
+                    let new_end_position = self.point(new_end);
                     if let Some(tree) = &mut self.tree {
                         tree.edit(&InputEdit {
                             start_byte: s,
                             old_end_byte: e,
                             new_end_byte: new_end,
-                            start_position: start_point,
-                            old_end_position: old_end_point,
-                            new_end_position: new_end_point,
+                            start_position,
+                            old_end_position,
+                            new_end_position,
                         });
                     }
                 }
@@ -109,9 +126,9 @@ impl Document {
         }
     }
 
-    /// A tree-sitter point (row, byte column) for a byte offset of the current rope.
+    /// A tree-sitter point (row, byte column) for a byte offset of the current text.
     fn point(&self, offset: usize) -> Point {
-        let p = text::rope_position(&self.rope, offset, Encoding::Utf8);
+        let p = self.position(offset, Encoding::Utf8);
         Point {
             row: p.line as usize,
             column: p.col as usize,
@@ -119,11 +136,11 @@ impl Document {
     }
 
     pub fn offset(&self, pos: LineCol, enc: Encoding) -> usize {
-        text::rope_offset(&self.rope, pos, enc)
+        self.lines.offset(&self.text, pos, enc)
     }
 
     pub fn position(&self, offset: usize, enc: Encoding) -> LineCol {
-        text::rope_position(&self.rope, offset, enc)
+        self.lines.position(&self.text, offset, enc)
     }
 }
 
@@ -131,7 +148,7 @@ impl Document {
 mod tests {
     use super::*;
 
-    /// Edits keep the rope, the text and the tree in step with a fresh parse.
+    /// Edits keep the lines and the tree in step with the text (a fresh parse, fresh lines).
     #[test]
     fn incremental_edits_match_fresh_parse() {
         let mut p = go::parser();
@@ -160,7 +177,7 @@ mod tests {
                 text: t,
             };
             doc.apply(2 + i as i32, &[change], Encoding::Utf16, &mut p);
-            assert_eq!(doc.rope.to_string(), doc.text);
+            assert_eq!(doc.lines, LineIndex::new(&doc.text));
             let fresh = go::parse(&mut p, &doc.text, None).unwrap();
             assert_eq!(
                 doc.tree.as_ref().unwrap().root_node().to_sexp(),

@@ -1,14 +1,18 @@
-//! Indexing off the message loop: one thread owns the parsed notes, takes requests (new
-//! options, changed paths, open note buffers), debounces them, and publishes each new index as
-//! an immutable snapshot. Requests meanwhile are answered from the last complete snapshot.
+//! Indexing off the message loop: one thread owns the parsed notes, takes jobs (new options,
+//! changed paths, open note buffers), and runs in named steps: [`Indexer::gather`] a batch of
+//! jobs (debounced), [`Indexer::apply`] it (merged: one read per path per batch),
+//! [`Indexer::refresh`] the notes and [`Indexer::publish`] the new index as an immutable
+//! snapshot, then [`Indexer::watch`] new folders. Requests meanwhile are answered from the last
+//! complete snapshot.
 
+use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use crate::index::Index;
-use crate::load::{self, LoadOptions, NoteSet};
+use crate::load::{self, LoadOptions, NoteSet, Refresh};
 
 /// How long the indexer waits for more changes before it re-indexes.
 const DEBOUNCE: Duration = Duration::from_millis(40);
@@ -20,8 +24,13 @@ pub enum Job {
     Configure(LoadOptions),
     /// Files changed on disk (from the watcher or the client).
     Changed(Vec<PathBuf>),
-    /// An open note's buffer, or `None` when it closes.
-    Overlay(PathBuf, Option<String>),
+    /// An open note's buffer changed (or opened): the indexer copies it when it gets to it.
+    Buffer {
+        path: PathBuf,
+        uri: String,
+    },
+    /// An open note was closed: the disk's version counts again.
+    Closed(PathBuf),
     Stop,
 }
 
@@ -55,134 +64,199 @@ impl Snapshot {
     }
 }
 
+/// Copies the open note buffer at a URI into the string; false when it is not open.
+pub type NoteBuffer = Box<dyn Fn(&str, &mut String) -> bool + Send>;
+
+/// What one batch of jobs asks for.
+#[derive(Default)]
+struct Work {
+    /// New options: everything is walked again.
+    full: bool,
+    /// Files changed on disk.
+    changed: Vec<PathBuf>,
+    /// Open notes by path, with the URI of the buffer to read: the last job for a path wins
+    /// (`None`: closed).
+    buffers: BTreeMap<PathBuf, Option<String>>,
+}
+
+struct Indexer<E> {
+    snapshot: Snapshot,
+    jobs: Receiver<Job>,
+    /// For the watcher, which sends its changes as jobs.
+    jobs_tx: Sender<Job>,
+    note_buffer: NoteBuffer,
+    events: E,
+    set: NoteSet,
+    opts: Option<LoadOptions>,
+    /// Held so that it keeps watching; replaced when the folders change.
+    watcher: Option<notify::RecommendedWatcher>,
+    /// New folders to watch, once the index of them is in place (tried once per set).
+    watch_due: bool,
+    /// An open note's text, copied here (the buffer is reused from note to note).
+    text: String,
+}
+
 pub fn spawn(
     snapshot: Snapshot,
     jobs: Receiver<Job>,
     jobs_tx: Sender<Job>,
+    note_buffer: NoteBuffer,
     events: impl Fn(Event) + Send + 'static,
 ) {
+    let indexer = Indexer {
+        snapshot,
+        jobs,
+        jobs_tx,
+        note_buffer,
+        events,
+        set: NoteSet::new(),
+        opts: None,
+        watcher: None,
+        watch_due: false,
+        text: String::new(),
+    };
     let spawned = std::thread::Builder::new()
         .name("gonotes-indexer".into())
-        .spawn(move || {
-            let mut set = NoteSet::new();
-            let mut opts: Option<LoadOptions> = None;
-            // held so that it keeps watching; replaced when the folders change
-            let mut _watcher: Option<notify::RecommendedWatcher> = None;
-            // new folders to watch, once the index of them is in place (tried once per set)
-            let mut watch_due = false;
-            loop {
-                let Ok(first) = jobs.recv() else { return };
-                // the first options are indexed at once: nothing is served until they are
-                let at_once = opts.is_none() && matches!(first, Job::Configure(_));
-                let mut batch = vec![first];
-                // debounce: gather what else arrives soon, for a bounded time
-                let gathering = Instant::now();
-                while !at_once && gathering.elapsed() < MAX_GATHER {
-                    match jobs
-                        .recv_timeout(DEBOUNCE.min(MAX_GATHER.saturating_sub(gathering.elapsed())))
-                    {
-                        Ok(j) => batch.push(j),
-                        Err(RecvTimeoutError::Timeout) => break,
-                        Err(RecvTimeoutError::Disconnected) => return,
-                    }
-                }
-                let mut full = false;
-                let mut changed: Vec<PathBuf> = Vec::new();
-                let mut overlays_changed = false;
-                for job in batch {
-                    match job {
-                        Job::Stop => return,
-                        // the same options again (an editor sends them at start-up and answers
-                        // `workspace/configuration` with them): nothing to do
-                        Job::Configure(o) if opts.as_ref() == Some(&o) => {}
-                        Job::Configure(o) => {
-                            if opts.as_ref().is_none_or(|old| old.paths != o.paths) {
-                                _watcher = None; // watched again below, after the index
-                                watch_due = true;
-                            }
-                            opts = Some(o);
-                            full = true;
-                        }
-                        Job::Changed(paths) => changed.extend(paths),
-                        Job::Overlay(path, text) => {
-                            if let Some(o) = &opts {
-                                match text {
-                                    Some(t) => set.set_overlay(path, t, o),
-                                    None => {
-                                        set.clear_overlay(&path);
-                                    }
-                                }
-                                overlays_changed = true;
-                            }
-                        }
-                    }
-                }
-                let Some(o) = &opts else { continue };
-                let started = Instant::now();
-                let refresh = if full {
-                    events(Event::Started { full: true });
-                    set.refresh_all(o)
-                } else {
-                    changed.sort();
-                    changed.dedup();
-                    set.refresh_paths(&changed, o)
-                };
-                if full || refresh.changed() || overlays_changed {
-                    publish(&set, &snapshot, &events, started, full, &refresh);
-                }
-                if std::mem::take(&mut watch_due) && !o.paths.is_empty() {
-                    // Watching starts after the first index, so that reading every note does
-                    // not queue an open event per file; what changed before the watch began
-                    // is caught by checking every file's size and time once more.
-                    let tx = jobs_tx.clone();
-                    _watcher = match load::watch(&o.paths, move |paths| {
-                        let _ = tx.send(Job::Changed(paths));
-                    }) {
-                        Ok(w) => Some(w),
-                        Err(e) => {
-                            tracing::warn!("cannot watch note folders: {e}");
-                            None
-                        }
-                    };
-                    let started = Instant::now();
-                    let refresh = set.refresh_all(o);
-                    if refresh.changed() {
-                        publish(&set, &snapshot, &events, started, false, &refresh);
-                    }
-                }
-            }
-        });
+        .spawn(move || indexer.run());
     if let Err(e) = spawned {
         tracing::error!("cannot start the indexer: {e}");
     }
 }
 
-/// Builds the index of what `set` holds and makes it the one requests are answered from.
-fn publish(
-    set: &NoteSet,
-    snapshot: &Snapshot,
-    events: &impl Fn(Event),
-    started: Instant,
-    full: bool,
-    refresh: &load::Refresh,
-) {
-    let tables = Instant::now();
-    let index = set.index();
-    let tables = tables.elapsed();
-    let stats = index.stats();
-    snapshot.set(index);
-    events(Event::Done {
-        notes: stats.notes,
-        sections: stats.sections,
-        skipped: set.skipped().len(),
-        millis: started.elapsed().as_millis(),
-        phases: format!(
-            "walk {} ms, read + parse {} ms ({} files read), tables {} ms",
-            refresh.walk.as_millis(),
-            refresh.parse.as_millis(),
-            refresh.read,
-            tables.as_millis()
-        ),
-        full,
-    });
+impl<E: Fn(Event)> Indexer<E> {
+    fn run(mut self) {
+        while let Some(batch) = self.gather() {
+            let Some(work) = self.apply(batch) else {
+                return;
+            };
+            self.refresh(work);
+            self.watch();
+        }
+    }
+
+    /// Waits for a job, then gathers what else arrives soon, for a bounded time; `None` when
+    /// the server is gone. The first options are taken at once: nothing is served until they
+    /// are indexed.
+    fn gather(&self) -> Option<Vec<Job>> {
+        let first = self.jobs.recv().ok()?;
+        let at_once = self.opts.is_none() && matches!(first, Job::Configure(_));
+        let mut batch = vec![first];
+        let gathering = Instant::now();
+        while !at_once && gathering.elapsed() < MAX_GATHER {
+            let wait = DEBOUNCE.min(MAX_GATHER.saturating_sub(gathering.elapsed()));
+            match self.jobs.recv_timeout(wait) {
+                Ok(j) => batch.push(j),
+                Err(RecvTimeoutError::Timeout) => break,
+                Err(RecvTimeoutError::Disconnected) => return None,
+            }
+        }
+        Some(batch)
+    }
+
+    /// Merges a batch into one piece of work: the options, the changed paths, and each open
+    /// note once (however many edits it had); `None` on `Stop`.
+    fn apply(&mut self, batch: Vec<Job>) -> Option<Work> {
+        let mut work = Work::default();
+        for job in batch {
+            match job {
+                Job::Stop => return None,
+                // the same options again (an editor sends them at start-up and answers
+                // `workspace/configuration` with them): nothing to do
+                Job::Configure(o) if self.opts.as_ref() == Some(&o) => {}
+                Job::Configure(o) => {
+                    if self.opts.as_ref().is_none_or(|old| old.paths != o.paths) {
+                        self.watcher = None; // watched again, after the index
+                        self.watch_due = true;
+                    }
+                    self.opts = Some(o);
+                    work.full = true;
+                }
+                Job::Changed(paths) => work.changed.extend(paths),
+                Job::Buffer { path, uri } => {
+                    work.buffers.insert(path, Some(uri));
+                }
+                Job::Closed(path) => {
+                    work.buffers.insert(path, None);
+                }
+            }
+        }
+        Some(work)
+    }
+
+    /// Re-reads what the work names (everything, for new options), reads each open note's
+    /// buffer once (copied under the server's lock into a reused string), and publishes a new
+    /// index when anything changed.
+    fn refresh(&mut self, mut work: Work) {
+        let Some(opts) = &self.opts else { return };
+        let started = Instant::now();
+        let refresh = if work.full {
+            (self.events)(Event::Started { full: true });
+            self.set.refresh_all(opts)
+        } else {
+            work.changed.sort();
+            work.changed.dedup();
+            self.set.refresh_paths(&work.changed, opts)
+        };
+        let buffers_changed = !work.buffers.is_empty();
+        for (path, uri) in work.buffers {
+            self.text.clear();
+            // a note closed since its edit reads as closed
+            if uri.is_some_and(|u| (self.note_buffer)(&u, &mut self.text)) {
+                self.set.set_overlay(path, &self.text, opts);
+            } else {
+                self.set.clear_overlay(&path);
+            }
+        }
+        if work.full || refresh.changed() || buffers_changed {
+            self.publish(started, work.full, &refresh);
+        }
+    }
+
+    /// Builds the index of what the set holds and makes it the one requests are answered from.
+    fn publish(&self, started: Instant, full: bool, refresh: &Refresh) {
+        let tables = Instant::now();
+        let index = self.set.index();
+        let tables = tables.elapsed();
+        let stats = index.stats();
+        self.snapshot.set(index);
+        (self.events)(Event::Done {
+            notes: stats.notes,
+            sections: stats.sections,
+            skipped: self.set.skipped().len(),
+            millis: started.elapsed().as_millis(),
+            phases: format!(
+                "walk {} ms, read + parse {} ms ({} files read), tables {} ms",
+                refresh.walk.as_millis(),
+                refresh.parse.as_millis(),
+                refresh.read,
+                tables.as_millis()
+            ),
+            full,
+        });
+    }
+
+    /// Starts watching new folders. Watching starts after the first index, so that reading
+    /// every note does not queue an open event per file; what changed before the watch began
+    /// is caught by checking every file's size and time once more.
+    fn watch(&mut self) {
+        let Some(opts) = &self.opts else { return };
+        if !std::mem::take(&mut self.watch_due) || opts.paths.is_empty() {
+            return;
+        }
+        let tx = self.jobs_tx.clone();
+        self.watcher = match load::watch(&opts.paths, move |paths| {
+            let _ = tx.send(Job::Changed(paths));
+        }) {
+            Ok(w) => Some(w),
+            Err(e) => {
+                tracing::warn!("cannot watch note folders: {e}");
+                None
+            }
+        };
+        let started = Instant::now();
+        let refresh = self.set.refresh_all(opts);
+        if refresh.changed() {
+            self.publish(started, false, &refresh);
+        }
+    }
 }

@@ -193,6 +193,14 @@ impl Backend {
         });
     }
 
+    /// An open Markdown document changed: when it is one of the notes, the indexer reads its
+    /// buffer (once per batch of changes, when it gets to it: nothing is copied here).
+    fn note_buffer(&self, uri: String) {
+        if let Some(path) = self.note_path(&uri) {
+            self.send(Job::Buffer { path, uri });
+        }
+    }
+
     /// Whether `uri` names a note file the server indexes.
     fn note_path(&self, uri: &str) -> Option<PathBuf> {
         let path = crate::load::uri_to_path(uri)?;
@@ -207,7 +215,7 @@ impl Backend {
 /// An open Go document changed, for the package thread (which copies the buffer when it gets
 /// to it: nothing is copied on the message loop).
 fn go_buffer(uri: &str, doc: &Document) -> Option<packages::Job> {
-    (doc.lang == Lang::Go).then(|| packages::Job::Buffer(uri.to_string()))
+    (doc.lang() == Lang::Go).then(|| packages::Job::Buffer(uri.to_string()))
 }
 
 fn pos(p: Position) -> LineCol {
@@ -324,11 +332,6 @@ impl LanguageServer for Backend {
     async fn did_open(&self, p: DidOpenTextDocumentParams) {
         let uri = p.text_document.uri.as_str().to_string();
         let lang = Lang::of(&p.text_document.language_id, &uri);
-        if lang == Lang::Markdown {
-            if let Some(path) = self.note_path(&uri) {
-                self.send(Job::Overlay(path, Some(p.text_document.text.clone())));
-            }
-        }
         let _ = guard("didOpen", || {
             let mut st = self.lock();
             let st = &mut *st;
@@ -341,20 +344,23 @@ impl LanguageServer for Backend {
             if let Some(job) = go_buffer(&uri, &doc) {
                 self.shared.send_go(job);
             }
-            st.docs.insert(uri, doc);
+            st.docs.insert(uri.clone(), doc);
             Ok(())
         });
+        if lang == Lang::Markdown {
+            self.note_buffer(uri);
+        }
     }
 
     async fn did_change(&self, p: DidChangeTextDocumentParams) {
         let uri = p.text_document.uri.as_str().to_string();
-        let overlay = guard("didChange", || {
+        let note = guard("didChange", || {
             let mut st = self.lock();
             let st = &mut *st;
             let enc = st.encoding;
             let Some(doc) = st.docs.get_mut(&uri) else {
                 tracing::info!("didChange for a document that is not open: {uri}");
-                return Ok(None);
+                return Ok(false);
             };
             let changes: Vec<Change<'_>> = p
                 .content_changes
@@ -368,24 +374,22 @@ impl LanguageServer for Backend {
             if let Some(job) = go_buffer(&uri, doc) {
                 self.shared.send_go(job);
             }
-            Ok((doc.lang == Lang::Markdown).then(|| doc.text.clone()))
+            Ok(doc.lang() == Lang::Markdown)
         });
-        if let Ok(Some(text)) = overlay {
-            if let Some(path) = self.note_path(&uri) {
-                self.send(Job::Overlay(path, Some(text)));
-            }
+        if matches!(note, Ok(true)) {
+            self.note_buffer(uri);
         }
     }
 
     async fn did_close(&self, p: DidCloseTextDocumentParams) {
         let uri = p.text_document.uri.as_str().to_string();
-        let lang = self.lock().docs.remove(&uri).map(|d| d.lang);
+        let lang = self.lock().docs.remove(&uri).map(|d| d.lang());
         if lang == Some(Lang::Go) {
             self.shared.send_go(packages::Job::Closed(uri.clone()));
         }
         if lang == Some(Lang::Markdown) {
             if let Some(path) = self.note_path(&uri) {
-                self.send(Job::Overlay(path, None));
+                self.send(Job::Closed(path));
             }
         }
     }
@@ -657,13 +661,13 @@ where
         let events_handle = handle.clone();
         let progress_flag = progress.clone();
         let token = NumberOrString::String("gonotes/indexing".into());
-        indexer::spawn(snapshot.clone(), jobs_rx, jobs_tx.clone(), move |ev| {
+        let events = move |ev| {
             let client = events_client.clone();
             let token = token.clone();
             let with_progress = progress_flag.load(Ordering::Relaxed);
             events_handle
                 .spawn(async move { handlers::report(&client, ev, token, with_progress).await });
-        });
+        };
         let shared = Arc::new(Shared {
             state: Mutex::new(State {
                 encoding: Encoding::Utf16,
@@ -678,6 +682,20 @@ where
             go_jobs: Mutex::new(go_tx.clone()),
             config_value: Mutex::new(Value::Object(Default::default())),
         });
+        // the indexer copies an open note's buffer under the state lock
+        let state = shared.clone();
+        let note_buffer = Box::new(move |uri: &str, text: &mut String| {
+            let st = state.lock();
+            let doc = st.docs.get(uri).filter(|d| d.lang() == Lang::Markdown);
+            doc.map(|d| text.push_str(d.text())).is_some()
+        });
+        indexer::spawn(
+            snapshot.clone(),
+            jobs_rx,
+            jobs_tx.clone(),
+            note_buffer,
+            events,
+        );
         // the package thread copies an open Go buffer (text and tree) under the state lock
         let state = shared.clone();
         packages::spawn(
@@ -686,9 +704,9 @@ where
             go_tx.clone(),
             Box::new(move |uri, text| {
                 let st = state.lock();
-                let doc = st.docs.get(uri).filter(|d| d.lang == Lang::Go)?;
-                text.push_str(&doc.text);
-                doc.tree.clone()
+                let doc = st.docs.get(uri).filter(|d| d.lang() == Lang::Go)?;
+                text.push_str(doc.text());
+                doc.tree().cloned()
             }),
         );
         Backend {

@@ -42,7 +42,7 @@ fn offset(st: &State, text: &str, lines: &LineIndex, p: Position) -> usize {
 /// statement around it; for a selection, for the selection.
 pub fn action(st: &State, p: &CodeActionParams) -> Option<CodeActionOrCommand> {
     let doc = super::go_doc(st, &p.text_document.uri)?;
-    let tree = doc.tree.as_ref()?;
+    let tree = doc.tree()?;
     let start = doc.offset(super::super::pos(p.range.start), st.encoding);
     let end = doc.offset(super::super::pos(p.range.end), st.encoding);
     let packages = st.packages.get();
@@ -50,15 +50,19 @@ pub fn action(st: &State, p: &CodeActionParams) -> Option<CodeActionOrCommand> {
     let (range, symbol) = if start >= end {
         // a cursor on a name the notes could hold: the statement around it, filed as the
         // command will file it
-        capture::symbol_of(tree, &doc.text, start..start, pkg)?;
+        capture::symbol_of(tree, doc.text(), start..start, pkg)?;
         let statement = capture::statement_at(tree, start)?;
-        let symbol = capture::symbol_of(tree, &doc.text, statement.clone(), pkg);
+        let symbol = capture::symbol_of(tree, doc.text(), statement.clone(), pkg);
         (statement, symbol)
     } else {
-        if doc.text.get(start..end).is_none_or(|s| s.trim().is_empty()) {
+        if doc
+            .text()
+            .get(start..end)
+            .is_none_or(|s| s.trim().is_empty())
+        {
             return None;
         }
-        let symbol = capture::symbol_of(tree, &doc.text, start..end, pkg);
+        let symbol = capture::symbol_of(tree, doc.text(), start..end, pkg);
         (start..end, symbol)
     };
     let title = match &symbol {
@@ -106,7 +110,7 @@ pub fn plan(
     let a = args(p)?;
     let go_path = crate::load::uri_to_path(&a.uri);
     let open = st.docs.get(&a.uri);
-    let lang = open.map_or_else(|| Lang::of("", &a.uri), |d| d.lang);
+    let lang = open.map_or_else(|| Lang::of("", &a.uri), |d| d.lang());
     if lang != Lang::Go {
         return Err(format!(
             "capture works on Go code; {} is not a Go file",
@@ -115,7 +119,7 @@ pub fn plan(
     }
     // the open buffer, else the file on disk
     let (text, tree) = match open {
-        Some(d) => (d.text.clone(), d.tree.clone()),
+        Some(d) => (d.text().to_string(), d.tree().cloned()),
         None => {
             let path = go_path.as_deref().ok_or("capture works on files on disk")?;
             let (_, text) = crate::load::read_go(path)
@@ -146,8 +150,8 @@ pub fn plan(
     let buffer = st
         .docs
         .get(&note_uri)
-        .filter(|d| d.lang == Lang::Markdown)
-        .map(|d| d.text.clone());
+        .filter(|d| d.lang() == Lang::Markdown)
+        .map(|d| d.text().to_string());
     let current = match buffer {
         Some(b) if can_apply && read.bytes.is_some() => b,
         Some(b) if b != read.text() => {

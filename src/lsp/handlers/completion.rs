@@ -16,11 +16,11 @@ const MAX_ITEMS: usize = 30;
 pub fn completion(st: &State, index: &Index, p: &CompletionParams) -> Option<CompletionResponse> {
     let tdp = &p.text_document_position;
     let doc = super::go_doc(st, &tdp.text_document.uri)?;
-    let tree = doc.tree.as_ref()?;
+    let tree = doc.tree()?;
     let offset = doc.offset(crate::lsp::pos(tdp.position), st.encoding);
     let packages = st.packages.get();
     let pkg = packages.of(tdp.text_document.uri.as_str());
-    let items: Vec<CompletionItem> = match go::completion_in_package(tree, &doc.text, offset, pkg)?
+    let items: Vec<CompletionItem> = match go::completion_in_package(tree, doc.text(), offset, pkg)?
     {
         CompletionContext::Member {
             qualifier, prefix, ..

@@ -24,7 +24,7 @@ use crate::lookup::NoteLink;
 /// The open Go document at `uri`, or `None` (with a log line) when it is not open.
 pub(crate) fn go_doc<'s>(st: &'s State, uri: &Uri) -> Option<&'s Document> {
     match st.docs.get(uri.as_str()) {
-        Some(d) if d.lang == Lang::Go => Some(d),
+        Some(d) if d.lang() == Lang::Go => Some(d),
         Some(_) => None,
         None => {
             tracing::debug!("request for a document that is not open: {}", uri.as_str());
@@ -41,10 +41,10 @@ pub(crate) fn symbol_at<'s>(
     p: Position,
 ) -> Option<(&'s Document, go::Symbol)> {
     let doc = go_doc(st, uri)?;
-    let tree = doc.tree.as_ref()?;
+    let tree = doc.tree()?;
     let offset = doc.offset(super::pos(p), st.encoding);
     let packages = st.packages.get();
-    go::symbol_in_package(tree, &doc.text, offset, packages.of(uri.as_str())).map(|s| (doc, s))
+    go::symbol_in_package(tree, doc.text(), offset, packages.of(uri.as_str())).map(|s| (doc, s))
 }
 
 /// A note link as an LSP location (the line's start).
