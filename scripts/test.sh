@@ -22,11 +22,11 @@ if [ ${#need_apt[@]} -gt 0 ] && [ -z "${GONOTES_SKIP_EDITORS:-}" ]; then
   fi
 fi
 
-echo "::: rust: cargo nextest run"
+echo "::: rust: cargo nextest run --workspace"
 if command -v cargo-nextest >/dev/null; then
-  cargo nextest run --no-fail-fast
+  cargo nextest run --workspace --no-fail-fast
 else
-  cargo test --no-fail-fast
+  cargo test --workspace --no-fail-fast
 fi
 
 if [ -n "${GONOTES_SKIP_EDITORS:-}" ]; then

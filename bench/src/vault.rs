@@ -45,41 +45,145 @@ impl Rng {
 /// Standard-library names that notes name in headings (the popular ones first, listed twice to
 /// weigh them).
 const SYMBOLS: &[&str] = &[
-    "sync.Once", "sync.Mutex", "sync.WaitGroup", "context.WithCancel", "context.WithTimeout",
-    "sync.Once", "sync.Mutex", "sync.WaitGroup", "context.WithCancel", "context.WithTimeout",
-    "sync.RWMutex", "sync.Pool", "sync.Cond", "sync.Map", "sync.Once.Do", "sync.WaitGroup.Add",
-    "sync.WaitGroup.Wait", "context.WithDeadline", "context.WithValue", "context.Background",
-    "context.Context", "context.Canceled", "time.After", "time.NewTimer", "time.Ticker",
-    "time.Sleep", "time.Duration", "atomic.AddInt64", "atomic.LoadInt32", "atomic.Value",
-    "atomic.CompareAndSwapInt32", "atomic.Int64", "runtime.Gosched", "runtime.GOMAXPROCS",
-    "runtime.NumGoroutine", "runtime.GC", "runtime.Caller", "runtime.LockOSThread",
-    "http.Server", "http.HandleFunc", "http.ListenAndServe", "http.ResponseWriter",
-    "http.Request", "http.Handler", "http.Client", "http.StatusOK", "errors.Is", "errors.As",
-    "errors.New", "fmt.Errorf", "strings.Builder", "bufio.Scanner", "io.Reader", "io.Copy",
-    "json.Marshal", "json.Unmarshal", "os.Open", "sort.Slice", "strconv.Itoa", "bytes.Buffer",
-    "net.Listen", "net.Conn", "log.Printf", "reflect.TypeOf", "reflect.ValueOf", "unsafe.Pointer",
-    "slices.Sort", "maps.Keys", "signal.Notify", "exec.Command", "filepath.Walk", "sql.DB",
+    "sync.Once",
+    "sync.Mutex",
+    "sync.WaitGroup",
+    "context.WithCancel",
+    "context.WithTimeout",
+    "sync.Once",
+    "sync.Mutex",
+    "sync.WaitGroup",
+    "context.WithCancel",
+    "context.WithTimeout",
+    "sync.RWMutex",
+    "sync.Pool",
+    "sync.Cond",
+    "sync.Map",
+    "sync.Once.Do",
+    "sync.WaitGroup.Add",
+    "sync.WaitGroup.Wait",
+    "context.WithDeadline",
+    "context.WithValue",
+    "context.Background",
+    "context.Context",
+    "context.Canceled",
+    "time.After",
+    "time.NewTimer",
+    "time.Ticker",
+    "time.Sleep",
+    "time.Duration",
+    "atomic.AddInt64",
+    "atomic.LoadInt32",
+    "atomic.Value",
+    "atomic.CompareAndSwapInt32",
+    "atomic.Int64",
+    "runtime.Gosched",
+    "runtime.GOMAXPROCS",
+    "runtime.NumGoroutine",
+    "runtime.GC",
+    "runtime.Caller",
+    "runtime.LockOSThread",
+    "http.Server",
+    "http.HandleFunc",
+    "http.ListenAndServe",
+    "http.ResponseWriter",
+    "http.Request",
+    "http.Handler",
+    "http.Client",
+    "http.StatusOK",
+    "errors.Is",
+    "errors.As",
+    "errors.New",
+    "fmt.Errorf",
+    "strings.Builder",
+    "bufio.Scanner",
+    "io.Reader",
+    "io.Copy",
+    "json.Marshal",
+    "json.Unmarshal",
+    "os.Open",
+    "sort.Slice",
+    "strconv.Itoa",
+    "bytes.Buffer",
+    "net.Listen",
+    "net.Conn",
+    "log.Printf",
+    "reflect.TypeOf",
+    "reflect.ValueOf",
+    "unsafe.Pointer",
+    "slices.Sort",
+    "maps.Keys",
+    "signal.Notify",
+    "exec.Command",
+    "filepath.Walk",
+    "sql.DB",
 ];
 
 /// Keywords and builtins that headings name.
 const WORDS: &[&str] = &[
-    "defer", "select", "chan", "goroutine", "channel", "make", "close", "panic", "recover",
-    "append", "range", "interface", "struct", "switch", "map", "互斥锁", "读写锁", "等待组",
-    "通道", "协程", "上下文", "反射", "多路复用", "延迟调用", "原子操作", "struct tag",
+    "defer",
+    "select",
+    "chan",
+    "goroutine",
+    "channel",
+    "make",
+    "close",
+    "panic",
+    "recover",
+    "append",
+    "range",
+    "interface",
+    "struct",
+    "switch",
+    "map",
+    "互斥锁",
+    "读写锁",
+    "等待组",
+    "通道",
+    "协程",
+    "上下文",
+    "反射",
+    "多路复用",
+    "延迟调用",
+    "原子操作",
+    "struct tag",
 ];
 
 /// The user's own packages and types, for headings like `store03.Cache17`.
-const OWN_PACKAGES: &[&str] = &["store", "cache", "queue", "auth", "billing", "gateway", "worker", "ledger", "search", "feed"];
-const OWN_TYPES: &[&str] = &["Cache", "Client", "Handler", "Pool", "Server", "Config", "Job", "Session", "Index", "Batch"];
+const OWN_PACKAGES: &[&str] = &[
+    "store", "cache", "queue", "auth", "billing", "gateway", "worker", "ledger", "search", "feed",
+];
+const OWN_TYPES: &[&str] = &[
+    "Cache", "Client", "Handler", "Pool", "Server", "Config", "Job", "Session", "Index", "Batch",
+];
 
 const HEADING_FORMS: &[&str] = &[
-    "{}", "{}", "{} 的用法", "{} 注意事项", "深入理解 {}", "{}：常见陷阱", "关于 {} 的笔记",
-    "{} and friends", "{} 源码阅读", "用 {} 实现超时控制", "{} vs 手写实现",
+    "{}",
+    "{}",
+    "{} 的用法",
+    "{} 注意事项",
+    "深入理解 {}",
+    "{}：常见陷阱",
+    "关于 {} 的笔记",
+    "{} and friends",
+    "{} 源码阅读",
+    "用 {} 实现超时控制",
+    "{} vs 手写实现",
 ];
 
 const TOPICS: &[&str] = &[
-    "并发模式", "内存模型", "调度器", "网络编程", "错误处理", "性能调优", "标准库", "测试",
-    "工程实践", "面试题", "源码阅读", "踩坑记录",
+    "并发模式",
+    "内存模型",
+    "调度器",
+    "网络编程",
+    "错误处理",
+    "性能调优",
+    "标准库",
+    "测试",
+    "工程实践",
+    "面试题",
+    "源码阅读",
+    "踩坑记录",
 ];
 
 const SENTENCES: &[&str] = &[
@@ -137,7 +241,13 @@ fn heading(rng: &mut Rng, area: usize) -> String {
         0..=4 => rng.pick(SYMBOLS).to_string(),
         5..=6 => rng.pick(WORDS).to_string(),
         // the user's own packages: many names, each in few notes
-        _ => format!("{}{:02}.{}{}", rng.pick(OWN_PACKAGES), area, rng.pick(OWN_TYPES), rng.below(100)),
+        _ => format!(
+            "{}{:02}.{}{}",
+            rng.pick(OWN_PACKAGES),
+            area,
+            rng.pick(OWN_TYPES),
+            rng.below(100)
+        ),
     };
     form.replace("{}", &name)
 }
@@ -184,7 +294,12 @@ fn snippet(rng: &mut Rng, out: &mut String) -> usize {
 
 /// Folder of note `i` inside the vault: `area-AA/topic-T/note-IIIII.md`.
 pub fn note_rel_path(i: usize) -> PathBuf {
-    PathBuf::from(format!("area-{:02}/topic-{}/note-{:05}.md", i / 1000, (i / 100) % 10, i))
+    PathBuf::from(format!(
+        "area-{:02}/topic-{}/note-{:05}.md",
+        i / 1000,
+        (i / 100) % 10,
+        i
+    ))
 }
 
 /// The marker the last note's unique section carries, by revision.
@@ -200,7 +315,11 @@ pub fn note_text(seed: u64, i: usize, n: usize, rev: u32) -> String {
     let target = rng.range(3_200, 6_300);
     let mut out = String::with_capacity(target + 1024);
     if rng.chance(0.2) {
-        let _ = write!(out, "---\ntitle: 笔记 {i}\ntags: [go, {}]\n---\n\n", rng.pick(TOPICS));
+        let _ = write!(
+            out,
+            "---\ntitle: 笔记 {i}\ntags: [go, {}]\n---\n\n",
+            rng.pick(TOPICS)
+        );
     }
     let _ = write!(out, "# Go 笔记 {i}：{}\n\n", rng.pick(TOPICS));
     paragraph(&mut rng, &mut out);
@@ -258,7 +377,12 @@ pub fn ensure(dir: &Path, seed: u64, n: usize) -> std::io::Result<Vault> {
             .lines()
             .find_map(|l| l.strip_prefix("bytes ").and_then(|b| b.trim().parse().ok()))
             .unwrap_or(0);
-        let v = Vault { dir: dir.to_path_buf(), notes: n, bytes, reused: true };
+        let v = Vault {
+            dir: dir.to_path_buf(),
+            notes: n,
+            bytes,
+            reused: true,
+        };
         std::fs::write(v.last_note(), note_text(seed, n - 1, n, 0))?;
         return Ok(v);
     }
@@ -285,10 +409,18 @@ pub fn ensure(dir: &Path, seed: u64, n: usize) -> std::io::Result<Vault> {
                 })
             })
             .collect();
-        handles.into_iter().map(|h| h.join().expect("generator thread")).sum::<std::io::Result<u64>>()
+        handles
+            .into_iter()
+            .map(|h| h.join().expect("generator thread"))
+            .sum::<std::io::Result<u64>>()
     })?;
     std::fs::write(&stamp, format!("{want}bytes {total}\n"))?;
-    Ok(Vault { dir: dir.to_path_buf(), notes: n, bytes: total, reused: false })
+    Ok(Vault {
+        dir: dir.to_path_buf(),
+        notes: n,
+        bytes: total,
+        reused: false,
+    })
 }
 
 /// Rewrites the last note at revision `rev`.

@@ -364,12 +364,12 @@ fn on_message(m: &Value, seen: &Seen, tx: &tokio::sync::mpsc::UnboundedSender<Ve
     let method = m.get("method").and_then(Value::as_str);
     match (method, m.get("id")) {
         (Some(method), Some(id)) => {
-            // a request from the server: answer as an editor would
-            let result = match method {
-                "workspace/configuration" => json!([{ "notes": { "builtin": true } }]),
-                "window/showDocument" => json!({ "success": true }),
-                _ => Value::Null,
+            // a request from the server: answer as an editor would (the shared client's answers)
+            let answers = gonotes_testkit::Answers {
+                configuration: json!({ "notes": { "builtin": true } }),
+                apply_edit: Value::Null,
             };
+            let result = answers.answer(method, m.get("params").unwrap_or(&Value::Null));
             let reply = json!({ "jsonrpc": "2.0", "id": id, "result": result });
             let _ = tx.send(common::frame(&serde_json::to_vec(&reply).unwrap()));
         }

@@ -1,30 +1,37 @@
-//! A test client: starts the built `gonotes lsp` and speaks JSON-RPC over its stdio.
+//! The tests' side of the shared test client (`gonotes-testkit`): the built `gonotes lsp`,
+//! spawned with a private cache folder, whose calls panic with the reason when the server does
+//! not answer as it should (a test's failure), plus fixture helpers.
 #![allow(dead_code)]
 
-use std::io::{BufRead, BufReader, Write};
+use std::ops::{Deref, DerefMut};
 use std::path::{Path, PathBuf};
-use std::process::{Child, ChildStdin, Command, Stdio};
-use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
-use std::time::{Duration, Instant};
+use std::process::{Command, Stdio};
+use std::time::Duration;
 
-use serde_json::{Value, json};
+use serde_json::Value;
+
+#[allow(unused_imports)]
+pub use gonotes_testkit::frame;
 
 pub const TIMEOUT: Duration = Duration::from_secs(20);
 
+/// The shared client, started on the built binary.
 pub struct Client {
-    pub child: Child,
-    stdin: Option<ChildStdin>,
-    rx: Receiver<Value>,
-    next_id: i64,
-    /// Notifications and server requests seen so far, in order.
-    pub seen: Vec<Value>,
+    inner: gonotes_testkit::Client,
     pub cache: tempfile_dir::TempDir,
-    /// Error replies with a null id seen so far (answers to frames that could not be read).
-    pub null_id_errors: usize,
-    /// What `workspace/configuration` answers.
-    pub configuration: Value,
-    /// What `workspace/applyEdit` answers.
-    pub apply_edit: Value,
+}
+
+impl Deref for Client {
+    type Target = gonotes_testkit::Client;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+impl DerefMut for Client {
+    fn deref_mut(&mut self) -> &mut Self::Target {
+        &mut self.inner
+    }
 }
 
 pub mod tempfile_dir {
@@ -60,33 +67,6 @@ pub fn bin() -> PathBuf {
     PathBuf::from(env!("CARGO_BIN_EXE_gonotes"))
 }
 
-pub fn frame(v: &Value) -> Vec<u8> {
-    let body = serde_json::to_vec(v).expect("json");
-    let mut out = format!("Content-Length: {}\r\n\r\n", body.len()).into_bytes();
-    out.extend(body);
-    out
-}
-
-fn read_message(r: &mut impl BufRead) -> Option<Value> {
-    let mut len = None;
-    loop {
-        let mut line = String::new();
-        if r.read_line(&mut line).ok()? == 0 {
-            return None;
-        }
-        let line = line.trim_end();
-        if line.is_empty() {
-            break;
-        }
-        if let Some(v) = line.strip_prefix("Content-Length:") {
-            len = v.trim().parse::<usize>().ok();
-        }
-    }
-    let mut buf = vec![0; len?];
-    r.read_exact(&mut buf).ok()?;
-    serde_json::from_slice(&buf).ok()
-}
-
 impl Client {
     /// Starts the server with a private cache folder (where built-in notes are written).
     pub fn start() -> Client {
@@ -105,38 +85,16 @@ impl Client {
 
     fn spawn_with(level: &str, env: &[(&str, &std::ffi::OsStr)]) -> Client {
         let cache = tempfile_dir::TempDir::new("cache");
-        let mut child = Command::new(bin())
-            .arg("lsp")
-            .env("XDG_CACHE_HOME", cache.path())
-            .env("GONOTES_LOG", level)
-            .envs(env.iter().copied())
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .expect("start gonotes lsp");
-        let stdout = child.stdout.take().expect("stdout");
-        let stdin = child.stdin.take();
-        let (tx, rx) = channel();
-        std::thread::spawn(move || {
-            let mut r = BufReader::new(stdout);
-            while let Some(v) = read_message(&mut r) {
-                if tx.send(v).is_err() {
-                    break;
-                }
-            }
-        });
-        Client {
-            child,
-            stdin,
-            rx,
-            next_id: 0,
-            seen: Vec::new(),
-            cache,
-            configuration: Value::Null,
-            apply_edit: json!({"applied": true}),
-            null_id_errors: 0,
-        }
+        let inner = gonotes_testkit::Client::spawn(
+            Command::new(bin())
+                .arg("lsp")
+                .env("XDG_CACHE_HOME", cache.path())
+                .env("GONOTES_LOG", level)
+                .envs(env.iter().copied())
+                .stderr(Stdio::inherit()),
+        )
+        .expect("start gonotes lsp");
+        Client { inner, cache }
     }
 
     pub fn builtin_dir(&self) -> PathBuf {
@@ -144,86 +102,47 @@ impl Client {
     }
 
     pub fn send_raw(&mut self, bytes: &[u8]) {
-        let w = self.stdin.as_mut().expect("stdin open");
-        w.write_all(bytes).expect("write");
-        w.flush().expect("flush");
+        self.inner.send_raw(bytes).expect("write to the server");
     }
 
     pub fn notify(&mut self, method: &str, params: Value) {
-        self.send_raw(&frame(
-            &json!({"jsonrpc": "2.0", "method": method, "params": params}),
-        ));
+        self.inner
+            .notify(method, params)
+            .expect("write to the server");
     }
 
     /// Sends a request and returns its id, without waiting.
     pub fn send_request(&mut self, method: &str, params: Value) -> i64 {
-        self.next_id += 1;
-        let id = self.next_id;
-        self.send_raw(&frame(
-            &json!({"jsonrpc": "2.0", "id": id, "method": method, "params": params}),
-        ));
-        id
+        self.inner
+            .send_request(method, params)
+            .expect("write to the server")
     }
 
-    /// The next message from the server, answering its requests (configuration, progress,
-    /// showDocument) the way an editor would.
-    pub fn recv(&mut self, timeout: Duration) -> Option<Value> {
-        match self.rx.recv_timeout(timeout) {
-            Ok(v) => {
-                if v.get("id") == Some(&Value::Null) && v.get("error").is_some() {
-                    self.null_id_errors += 1;
-                }
-                if v.get("method").is_some() {
-                    if let Some(id) = v.get("id").cloned() {
-                        let result = match v["method"].as_str() {
-                            Some("workspace/configuration") => json!([self.configuration.clone()]),
-                            Some("window/showDocument") => json!({"success": true}),
-                            Some("workspace/applyEdit") => self.apply_edit.clone(),
-                            _ => Value::Null,
-                        };
-                        self.send_raw(&frame(
-                            &json!({"jsonrpc": "2.0", "id": id, "result": result}),
-                        ));
-                    }
-                    self.seen.push(v.clone());
-                }
-                Some(v)
-            }
-            Err(RecvTimeoutError::Timeout) | Err(RecvTimeoutError::Disconnected) => None,
-        }
-    }
-
-    /// Waits for the response to `id`; panics after [`TIMEOUT`].
+    /// Waits for the response to `id` (the whole message); panics after [`TIMEOUT`].
     pub fn response(&mut self, id: i64) -> Value {
-        let deadline = Instant::now() + TIMEOUT;
-        while Instant::now() < deadline {
-            if let Some(v) = self.recv(deadline - Instant::now()) {
-                if v.get("id").and_then(Value::as_i64) == Some(id) && v.get("method").is_none() {
-                    return v;
-                }
-            }
-        }
-        panic!("no response to request {id} within {TIMEOUT:?}");
+        self.inner
+            .response(id, TIMEOUT)
+            .unwrap_or_else(|e| panic!("{e}"))
     }
 
+    /// A request's result; panics on an error reply or after [`TIMEOUT`].
     pub fn request(&mut self, method: &str, params: Value) -> Value {
-        let id = self.send_request(method, params);
-        let r = self.response(id);
-        assert!(r.get("error").is_none(), "{method} failed: {r}");
-        r["result"].clone()
+        self.inner
+            .request(method, params, TIMEOUT)
+            .unwrap_or_else(|e| panic!("{method} failed: {e}"))
     }
 
     /// Waits until a `gonotes/status` "ready" notification arrives (after any seen so far).
     pub fn wait_ready(&mut self) -> Value {
-        let deadline = Instant::now() + TIMEOUT;
-        while Instant::now() < deadline {
-            if let Some(v) = self.recv(deadline - Instant::now()) {
-                if v["method"] == "gonotes/status" && v["params"]["state"] == "ready" {
-                    return v["params"].clone();
-                }
-            }
-        }
-        panic!("the index was not ready within {TIMEOUT:?}");
+        let from = self.inner.seen.len();
+        self.inner
+            .wait_for(
+                from,
+                |m| m["method"] == "gonotes/status" && m["params"]["state"] == "ready",
+                TIMEOUT,
+            )
+            .map(|m| m["params"].clone())
+            .unwrap_or_else(|e| panic!("the index was not ready: {e}"))
     }
 
     pub fn initialize(&mut self, options: Value, root: Option<&Path>, encodings: &[&str]) -> Value {
@@ -238,62 +157,37 @@ impl Client {
         encodings: &[&str],
         apply_edit: bool,
     ) -> Value {
-        let root_uri = root.map(gonotes::load::path_to_uri);
-        let folders = root_uri
-            .as_ref()
-            .map(|u| json!([{"uri": u, "name": "ws"}]))
-            .unwrap_or(Value::Null);
-        let r = self.request(
-            "initialize",
-            json!({
-                "processId": null,
-                "rootUri": root_uri,
-                "workspaceFolders": folders,
-                "initializationOptions": options,
-                "capabilities": {
-                    "general": {"positionEncodings": encodings},
-                    "workspace": {"configuration": true, "applyEdit": apply_edit, "didChangeConfiguration": {"dynamicRegistration": false}},
-                    "window": {"workDoneProgress": true},
-                    "textDocument": {"hover": {"contentFormat": ["markdown"]}}
-                }
-            }),
-        );
-        self.notify("initialized", json!({}));
+        let params = gonotes_testkit::initialize_params(options, root, encodings, apply_edit);
+        let r = self.request("initialize", params);
+        self.notify("initialized", serde_json::json!({}));
         r
     }
 
     pub fn open(&mut self, uri: &str, language: &str, text: &str) {
-        self.notify("textDocument/didOpen", json!({"textDocument": {"uri": uri, "languageId": language, "version": 1, "text": text}}));
+        let params = gonotes_testkit::did_open_params(uri, language, 1, text);
+        self.notify("textDocument/didOpen", params);
     }
 
     pub fn hover(&mut self, uri: &str, line: u32, character: u32) -> Value {
-        self.request("textDocument/hover", json!({"textDocument": {"uri": uri}, "position": {"line": line, "character": character}}))
+        let params = gonotes_testkit::position_params(uri, line, character);
+        self.request("textDocument/hover", params)
     }
 
     pub fn shutdown_and_exit(mut self) -> i32 {
-        self.request("shutdown", Value::Null);
-        self.notify("exit", Value::Null);
-        self.wait_exit()
+        self.inner
+            .shutdown_and_exit(TIMEOUT)
+            .unwrap_or_else(|e| panic!("{e}"))
     }
 
     /// Waits (bounded) for the process to end; stdin stays open.
     pub fn wait_exit(&mut self) -> i32 {
-        let deadline = Instant::now() + TIMEOUT;
-        while Instant::now() < deadline {
-            if let Some(status) = self.child.try_wait().expect("wait") {
-                return status.code().unwrap_or(-1);
+        match self.inner.wait_exit(TIMEOUT) {
+            Some(code) => code,
+            None => {
+                self.inner.kill();
+                panic!("the server did not exit within {TIMEOUT:?}");
             }
-            std::thread::sleep(Duration::from_millis(10));
         }
-        let _ = self.child.kill();
-        panic!("the server did not exit within {TIMEOUT:?}");
-    }
-}
-
-impl Drop for Client {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
     }
 }
 

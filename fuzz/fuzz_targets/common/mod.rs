@@ -52,56 +52,16 @@ pub fn runtime() -> tokio::runtime::Runtime {
         .expect("a tokio runtime")
 }
 
-/// `Content-Length` framing.
+/// A message body in its frame (the shared test client's framing).
 pub fn frame(body: &[u8]) -> Vec<u8> {
-    let mut out = format!("Content-Length: {}\r\n\r\n", body.len()).into_bytes();
-    out.extend_from_slice(body);
-    out
+    gonotes_testkit::frame_bytes(body)
 }
 
 /// Splits what the server wrote into messages; the server must write only well-formed frames
 /// of JSON-RPC messages. A frame cut short at the very end is allowed (the session may end
 /// while a write is under way).
 pub fn messages(out: &[u8]) -> Vec<Value> {
-    let mut msgs = Vec::new();
-    let mut rest = out;
-    while !rest.is_empty() {
-        let Some(hend) = rest.windows(4).position(|w| w == b"\r\n\r\n") else {
-            panic!(
-                "server output: a header without its end: {:?}",
-                String::from_utf8_lossy(rest)
-            );
-        };
-        let header = std::str::from_utf8(&rest[..hend]).expect("server output: a header in ASCII");
-        let mut len = None;
-        for line in header.split("\r\n") {
-            if let Some(v) = line.strip_prefix("Content-Length: ") {
-                len = Some(
-                    v.parse::<usize>()
-                        .expect("server output: a Content-Length number"),
-                );
-            }
-        }
-        let len = len.unwrap_or_else(|| panic!("server output: no Content-Length in {header:?}"));
-        let body = &rest[hend + 4..];
-        if body.len() < len {
-            break;
-        }
-        let v: Value = serde_json::from_slice(&body[..len]).unwrap_or_else(|e| {
-            panic!(
-                "server output: a body that is not JSON ({e}): {:?}",
-                String::from_utf8_lossy(&body[..len])
-            )
-        });
-        assert_eq!(
-            v.get("jsonrpc").and_then(Value::as_str),
-            Some("2.0"),
-            "server output: {v}"
-        );
-        msgs.push(v);
-        rest = &body[len..];
-    }
-    msgs
+    gonotes_testkit::messages(out).unwrap_or_else(|e| panic!("server output: {e}"))
 }
 
 /// The server's output is well framed, and no reply reports a panic caught by `guard`.
