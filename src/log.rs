@@ -19,11 +19,11 @@ use tracing::{Event, Metadata, Subscriber};
 /// How much is logged: each level includes the ones before it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Level {
-    Off = 0,
-    Error = 1,
-    Warn = 2,
-    Info = 3,
-    Debug = 4,
+    Off,
+    Error,
+    Warn,
+    Info,
+    Debug,
 }
 
 impl Level {

@@ -1558,24 +1558,16 @@ fn report(
         sh("cut -d' ' -f1-3 /proc/loadavg"),
         sh("pgrep -x 'rustc|cargo' | wc -l")
     ));
-    let w0 = rows
-        .iter()
-        .map(|r| r.what.chars().count())
-        .max()
-        .unwrap_or(0)
-        .max(6);
-    let w1 = rows
-        .iter()
-        .map(|r| r.value.chars().count())
-        .max()
-        .unwrap_or(0)
-        .max(6);
-    let w2 = rows
-        .iter()
-        .map(|r| r.target.chars().count())
-        .max()
-        .unwrap_or(0)
-        .max(6);
+    // each column as wide as its widest cell
+    let width = |cell: fn(&Row) -> &str| {
+        let widest = rows.iter().map(|r| cell(r).chars().count()).max();
+        widest.unwrap_or(0).max(6)
+    };
+    let (w0, w1, w2) = (
+        width(|r| &r.what),
+        width(|r| &r.value),
+        width(|r| &r.target),
+    );
     let pad = |s: &str, w: usize| format!("{s}{}", " ".repeat(w.saturating_sub(s.chars().count())));
     out.push_str(&format!(
         "| {} | {} | {} | status |\n",

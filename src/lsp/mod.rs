@@ -46,14 +46,17 @@ pub struct State {
 /// What handlers and spawned tasks share.
 pub struct Shared {
     state: Mutex<State>,
-    jobs: Mutex<Sender<Job>>,
+    /// Jobs for the indexer thread.
+    jobs: Sender<Job>,
     /// Open Go buffers and changed Go files, for the package thread.
-    go_jobs: Mutex<Sender<packages::Job>>,
+    go_jobs: Sender<packages::Job>,
     /// The configuration as received so far: each new value is merged over it, so a client
     /// that answers `{}` or sends one field does not reset the rest.
     config_value: Mutex<Value>,
 }
 
+/// The server one session talks to: the client, the shared state, the index snapshot, and what
+/// the client said it can do.
 pub struct Backend {
     client: Client,
     shared: Arc<Shared>,
@@ -89,19 +92,11 @@ impl Shared {
     }
 
     fn send(&self, job: Job) {
-        let _ = self
-            .jobs
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .send(job);
+        let _ = self.jobs.send(job);
     }
 
     fn send_go(&self, job: packages::Job) {
-        let _ = self
-            .go_jobs
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .send(job);
+        let _ = self.go_jobs.send(job);
     }
 
     /// Merges a configuration value over what the server has, and re-indexes with the result.
@@ -678,8 +673,8 @@ where
                 note_roots: Vec::new(),
                 packages: go_packages.clone(),
             }),
-            jobs: Mutex::new(jobs_tx.clone()),
-            go_jobs: Mutex::new(go_tx.clone()),
+            jobs: jobs_tx.clone(),
+            go_jobs: go_tx.clone(),
             config_value: Mutex::new(Value::Object(Default::default())),
         });
         // the indexer copies an open note's buffer under the state lock
