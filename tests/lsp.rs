@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use common::{Client, cursor};
-use gonotes::lsp::ext::{NoteAt, TITLE_DASH};
+use gonotes::lsp::ext::{NoteAt, NotesAt, TITLE_DASH};
 use serde_json::{Value, json};
 
 fn fixtures() -> PathBuf {
@@ -459,8 +459,10 @@ fn open_note_action_definition_and_notes_at() {
             .ends_with("go-study-notes.md")
     );
     assert_eq!(shown["params"]["selection"]["start"]["line"], 411);
-    let notes: Vec<NoteAt> =
-        serde_json::from_value(c.request("gonotes/notesAt", at.clone())).expect("NoteAt[]");
+    let at_params = serde_json::from_value(at.clone()).expect("position params");
+    let notes: Vec<NoteAt> = c
+        .request_typed::<NotesAt>(at_params, common::TIMEOUT)
+        .expect("gonotes/notesAt");
     assert_eq!(notes[0].range.start.line, 411);
     // the name the note answers for, the dash, then where: an editor splits it there
     assert_eq!(
