@@ -7,7 +7,8 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use gonotes::lsp::ext::{
-    CaptureArgs, CaptureResult, CompletionData, NoteAt, OpenNoteArgs, StatusParams, WIRE_TYPES,
+    CaptureArgs, CaptureResult, CompletionData, Config, NoteAt, NotesConfig, OpenNoteArgs,
+    StatusParams, WIRE_TYPES,
 };
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -64,6 +65,8 @@ fn check(name: &str, example: &Value) -> Result<(), String> {
         "OpenNoteArgs" => round_trip::<OpenNoteArgs>(name, example),
         "CaptureArgs" => round_trip::<CaptureArgs>(name, example),
         "CaptureResult" => round_trip::<CaptureResult>(name, example),
+        "Config" => round_trip::<Config>(name, example),
+        "NotesConfig" => round_trip::<NotesConfig>(name, example),
         other => Err(format!("{other}: no such type in src/lsp/ext.rs")),
     }
 }

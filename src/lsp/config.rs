@@ -3,12 +3,14 @@
 
 use std::path::{Path, PathBuf};
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use crate::load::LoadOptions;
 use crate::notes::{Aliases, Limits};
 
-#[derive(Clone, Debug, Default, Deserialize, PartialEq)]
+/// gonotes' configuration (`initializationOptions`, the `gonotes` section): one of the protocol's
+/// own shapes, mirrored by the extension's settings (`lsp_ext.ts` checks them against each other).
+#[derive(Clone, Debug, Default, Deserialize, Serialize, PartialEq)]
 #[serde(default, rename_all = "camelCase")]
 pub struct Config {
     pub notes: NotesConfig,
@@ -16,15 +18,18 @@ pub struct Config {
     /// Extra alias words: `{ "等待": "sync.WaitGroup" }`.
     pub aliases: std::collections::BTreeMap<String, String>,
     /// Notes larger than this many bytes are skipped.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub max_note_bytes: Option<usize>,
 }
 
-#[derive(Clone, Debug, Deserialize, PartialEq)]
+/// The `notes` part of [`Config`].
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
 #[serde(default, rename_all = "camelCase")]
 pub struct NotesConfig {
     pub paths: Vec<String>,
     pub builtin: bool,
     /// Where captures without a section of their own go; relative to the first notes folder.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub inbox: Option<String>,
 }
 

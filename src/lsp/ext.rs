@@ -1,6 +1,6 @@
 //! gonotes' own protocol, as types: the `gonotes/notesAt` request, the `gonotes/status`
-//! notification, the completion items' `data`, and the arguments and results of the commands
-//! `gonotes.openNote` and `gonotes.capture`. The server builds and reads these messages only
+//! notification, the completion items' `data`, the arguments and results of the commands
+//! `gonotes.openNote` and `gonotes.capture`, and the configuration ([`Config`]). The server builds and reads these messages only
 //! through them. `editors/vscode/src/lsp_ext.ts` mirrors them field for field, and
 //! `tests/protocol.rs` and the extension's `test/lsp_ext.test.ts` check both sides against the
 //! examples in `docs/protocol.md`.
@@ -10,6 +10,10 @@ use serde_json::Value;
 use tower_lsp_server::ls_types::notification::Notification;
 use tower_lsp_server::ls_types::request::Request;
 use tower_lsp_server::ls_types::{Range, TextDocumentPositionParams};
+
+/// The configuration, as `initializationOptions`, `workspace/configuration` (section
+/// `gonotes`) and `workspace/didChangeConfiguration` carry it.
+pub use super::config::{Config, NotesConfig};
 
 /// `gonotes/notesAt`, client → server: the notes about the Go name at a position, best first
 /// (possibly none).
@@ -128,4 +132,6 @@ pub const WIRE_TYPES: &[&str] = &[
     "OpenNoteArgs",
     "CaptureArgs",
     "CaptureResult",
+    "Config",
+    "NotesConfig",
 ];

@@ -1,6 +1,7 @@
 // gonotes' own protocol, mirroring the server's src/lsp/ext.rs field for field: the
 // `gonotes/notesAt` request, the `gonotes/status` notification, the completion items' `data`,
-// and the arguments and results of `gonotes.openNote` and `gonotes.capture`. Each interface has a
+// the arguments and results of `gonotes.openNote` and `gonotes.capture`, and the configuration
+// (settings.ts's `ServerSettings`). Each interface has a
 // shape beside it that the compiler holds to the interface (every field, no other, its kind);
 // test/lsp_ext.test.ts checks the shapes against the examples in docs/protocol.md, which the
 // server's tests/protocol.rs checks against the Rust types. Pure: no VS Code here.
@@ -65,6 +66,8 @@ export interface CaptureResult {
   title?: string;
 }
 
+import type { ServerSettings } from './settings';
+
 /** A JSON value's kind as a shape names it; `?` marks an optional field. */
 type Base<V> = V extends string ? 'string' : V extends number ? 'number' : V extends boolean ? 'boolean' : 'object';
 export type Kind<V> = undefined extends V ? `${Base<Exclude<V, undefined>>}?` : Base<V>;
@@ -85,6 +88,13 @@ export const WIRE_TYPES = {
   OpenNoteArgs: ['string', 'number'] satisfies Shape<OpenNoteArgs>,
   CaptureArgs: { uri: 'string', range: 'object', comment: 'string?' } satisfies Shape<CaptureArgs>,
   CaptureResult: { uri: 'string', title: 'string?' } satisfies Shape<CaptureResult>,
+  Config: {
+    notes: 'object',
+    definition: 'boolean',
+    aliases: 'object',
+    maxNoteBytes: 'number',
+  } satisfies Shape<ServerSettings>,
+  NotesConfig: { paths: 'object', builtin: 'boolean', inbox: 'string' } satisfies Shape<ServerSettings['notes']>,
 } as const;
 
 /** The values a field may take, where the protocol names them. */
