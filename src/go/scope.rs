@@ -141,7 +141,7 @@ impl<'t> Ctx<'t> {
 
     /// The canonical package a name in the file refers to: an import (aliases resolved) or an
     /// undeclared standard-library package name.
-    pub(super) fn package_of(&self, name: &str, _at: Node<'_>) -> Option<String> {
+    pub(super) fn package_of(&self, name: &str) -> Option<String> {
         let mut found = None;
         self.for_each_import(|alias, path| {
             let canon = package_name_of_path(path);

@@ -292,7 +292,7 @@ impl<'t> Ctx<'t> {
             }
             "package_identifier" => {
                 if parent.kind() == "qualified_type" {
-                    let pkg = self.package_of(self.src(node), node)?;
+                    let pkg = self.package_of(self.src(node))?;
                     return one(pkg);
                 }
                 None
@@ -300,7 +300,7 @@ impl<'t> Ctx<'t> {
             "type_identifier" => {
                 if parent.kind() == "qualified_type" {
                     let pkg_node = parent.child_by_field_name("package")?;
-                    let pkg = self.package_of(self.src(pkg_node), node)?;
+                    let pkg = self.package_of(self.src(pkg_node))?;
                     return one(format!("{pkg}.{}", self.src(node)));
                 }
                 None

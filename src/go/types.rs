@@ -147,7 +147,7 @@ impl<'t> Ctx<'t> {
                 _ => None,
             };
         }
-        self.package_of(name, at)
+        self.package_of(name)
     }
 
     pub(super) fn decl_type(&self, decl: Decl<'t>, depth: u8) -> Option<TypeRef> {
@@ -177,7 +177,7 @@ impl<'t> Ctx<'t> {
             "qualified_type" => {
                 let pkg = t.child_by_field_name("package")?;
                 let name = t.child_by_field_name("name")?;
-                let pkg = self.package_of(self.src(pkg), t)?;
+                let pkg = self.package_of(self.src(pkg))?;
                 let q = format!("{pkg}.{}", self.src(name));
                 Some(match self.pkg {
                     Some(p) => p.foreign_unalias(q),
@@ -374,7 +374,7 @@ impl<'t> Ctx<'t> {
                         "selector_expression" => {
                             let op = arg.child_by_field_name("operand")?;
                             let field = arg.child_by_field_name("field")?;
-                            let pkg = self.package_of(self.src(op), arg)?;
+                            let pkg = self.package_of(self.src(op))?;
                             Some(TypeRef::Qualified(format!("{pkg}.{}", self.src(field))))
                         }
                         _ => self.type_of_type(arg),
@@ -500,8 +500,7 @@ impl<'t> Ctx<'t> {
         if self.declared(name, operand).is_some() || pkg.has_value(name) {
             return None;
         }
-        self.package_of(name, operand)
-            .filter(|p| pkg.dep(p).is_some())
+        self.package_of(name).filter(|p| pkg.dep(p).is_some())
     }
 
     /// Member `name` of a type of this package, of a package it imports (read from its files)
@@ -534,7 +533,7 @@ impl<'t> Ctx<'t> {
         if self.declared(name, operand).is_some() || self.pkg.is_some_and(|p| p.has_value(name)) {
             return None;
         }
-        self.package_of(name, operand)
+        self.package_of(name)
             .filter(|p| crate::stdapi::is_package(p))
     }
 
